@@ -1,0 +1,13 @@
+# Source lists and per-ISA flags, shared by CMakeLists.txt; binding.gyp lists the same files.
+set(SKETCHMAX_NATIVE ${CMAKE_CURRENT_LIST_DIR}/../native)
+set(SKETCHMAX_SCALAR_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_scalar.cc)
+set(SKETCHMAX_AVX2_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_avx2.cc)
+set(SKETCHMAX_AVX512_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_avx512.cc)
+set(SKETCHMAX_CORE_SOURCES
+    ${SKETCHMAX_NATIVE}/cpu/cpu_features.cc
+    ${SKETCHMAX_NATIVE}/cpu/dispatch.cc
+    ${SKETCHMAX_NATIVE}/softmax/softmax.cc)
+set(SKETCHMAX_AVX2_FLAGS -mavx2 -mfma)
+set(SKETCHMAX_AVX512_FLAGS -mavx512f -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma)
+# g++ 12 warns falsely inside its own avx512fintrin.h (_mm512_undefined_*): silence only those.
+set(SKETCHMAX_AVX512_WARNINGS -Wno-uninitialized -Wno-maybe-uninitialized)

@@ -1,0 +1,54 @@
+// Loading the C++ addon. Any failure (no build, --ignore-scripts, another platform, an old Node-API,
+// SKETCHMAX_BACKEND=js) leaves `binding` null and says why in `loadError`; nothing here throws.
+import * as path from 'node:path';
+
+import type { IsaName } from './types';
+
+/** The addon's raw interface (native/addon/*.cc). Arguments are validated in TS before a call. */
+export interface NativeBinding {
+  isa(): IsaName;
+  bestIsa(): IsaName;
+  setIsa(isa: string): IsaName;
+  softmax<T extends Float32Array | Float64Array>(x: T, out: T, rows: number, algorithm: number, log: boolean): T;
+  softmaxAsync<T extends Float32Array | Float64Array>(x: T, out: T, rows: number, algorithm: number, log: boolean): Promise<T>;
+}
+
+export interface LoadResult {
+  binding: NativeBinding | null;
+  loadError?: string;
+}
+
+/** Where the addon is looked for: SKETCHMAX_ADDON_PATH, else node-gyp's Release then Debug build. */
+function candidates(): string[] {
+  const root = path.join(__dirname, '..');
+  const fromEnv = process.env.SKETCHMAX_ADDON_PATH;
+  if (fromEnv) return [path.resolve(fromEnv)];
+  return [path.join(root, 'build', 'Release', 'sketchmax.node'), path.join(root, 'build', 'Debug', 'sketchmax.node')];
+}
+
+export function loadNative(): LoadResult {
+  if (process.env.SKETCHMAX_BACKEND === 'js') {
+    return { binding: null, loadError: 'the native backend is disabled by SKETCHMAX_BACKEND=js' };
+  }
+  const napi = Number(process.versions.napi);
+  if (!(napi >= 8)) {
+    return { binding: null, loadError: `this Node.js has Node-API ${process.versions.napi ?? 'unknown'}; the addon needs 8 or later` };
+  }
+  const errors: string[] = [];
+  for (const file of candidates()) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return { binding: require(file) as NativeBinding };
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      errors.push(err.code === 'MODULE_NOT_FOUND' ? `${file} does not exist` : `${file}: ${err.message}`);
+    }
+  }
+  return {
+    binding: null,
+    loadError:
+      `the sketchmax addon could not be loaded (${errors.join('; ')}). ` +
+      'Build it with `npm rebuild sketchmax` (needs python3, make and a C++17 compiler); ' +
+      'until then every function runs on the TypeScript backend.',
+  };
+}

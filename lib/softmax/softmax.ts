@@ -1,0 +1,106 @@
+// Public softmax / log-softmax: validation, backend choice, and the sync and async forms.
+import { resolveBackend } from '../backend';
+import { rangeError } from '../errors';
+import type { NativeBinding } from '../native';
+import type { Backend, FloatArray } from '../types';
+import { BACKENDS, checkEnum, checkFloatArray, checkOptions, checkOut, checkPositiveInteger, floatKind } from '../validate';
+import { softmaxRowsJs, type ThreePass } from './softmax_js';
+
+/**
+ * `'auto'` (the default) picks the algorithm for the row length and ISA; today that is
+ * `'three-pass-reload'`. `'two-pass'` (Dukhan & Ablavatski) is not implemented yet and throws.
+ */
+export type SoftmaxAlgorithm = 'auto' | 'two-pass' | 'three-pass-reload' | 'three-pass-recompute';
+
+export interface SoftmaxOptions<T extends FloatArray = FloatArray> {
+  /** Treat x as `rows` x (x.length / rows), row-major, one softmax per row. Default 1. */
+  rows?: number;
+  /** Where to write the result: same type and length as x; may be x itself (in place). Default: a new array. */
+  out?: T;
+  /** Default `'auto'`. */
+  algorithm?: SoftmaxAlgorithm;
+  /** Default `'auto'`: the addon when it is loaded, else TypeScript. `'native'` throws when the addon is unavailable. */
+  backend?: Backend;
+}
+
+const ALGORITHMS: readonly SoftmaxAlgorithm[] = ['auto', 'two-pass', 'three-pass-reload', 'three-pass-recompute'];
+const OPTION_KEYS = ['rows', 'out', 'algorithm', 'backend'] as const;
+const NATIVE_ALGORITHM: Record<ThreePass, number> = { reload: 0, recompute: 1 };
+
+/** Rows handed to the TypeScript backend between two yields of the event loop in the async forms. */
+const ASYNC_CHUNK_ELEMENTS = 1 << 20;
+
+interface Call<T extends FloatArray> {
+  x: T;
+  out: T;
+  rows: number;
+  cols: number;
+  f32: boolean;
+  algorithm: ThreePass;
+  native: NativeBinding | null;
+}
+
+function prepare<T extends FloatArray>(fn: string, x: unknown, options: unknown): Call<T> {
+  const input = checkFloatArray(fn, 'x', x) as T;
+  const o = checkOptions<SoftmaxOptions<T>>(fn, options, OPTION_KEYS);
+  const rows = o.rows === undefined ? 1 : checkPositiveInteger(fn, 'options.rows', o.rows);
+  if (input.length % rows !== 0) throw rangeError(fn, 'options.rows', `must divide x.length ${input.length}`, o.rows);
+  const algorithm = o.algorithm === undefined ? 'auto' : checkEnum(fn, 'options.algorithm', o.algorithm, ALGORITHMS);
+  const backend = o.backend === undefined ? 'auto' : checkEnum(fn, 'options.backend', o.backend, BACKENDS);
+  const f32 = floatKind(input) === 'Float32Array';
+  const out = o.out === undefined ? ((f32 ? new Float32Array(input.length) : new Float64Array(input.length)) as T) : checkOut(fn, input, o.out);
+  if (algorithm === 'two-pass') {
+    const err = new Error(
+      `sketchmax.${fn}: options.algorithm 'two-pass' is not implemented yet; use 'auto', 'three-pass-reload' or 'three-pass-recompute'`,
+    );
+    (err as NodeJS.ErrnoException).code = 'SKETCHMAX_NOT_IMPLEMENTED';
+    throw err;
+  }
+  const threePass: ThreePass = algorithm === 'three-pass-recompute' ? 'recompute' : 'reload';
+  return { x: input, out, rows, cols: input.length / rows, f32, algorithm: threePass, native: resolveBackend(fn, backend) };
+}
+
+function run<T extends FloatArray>(c: Call<T>, log: boolean): T {
+  if (c.native) return c.native.softmax(c.x, c.out, c.rows, NATIVE_ALGORITHM[c.algorithm], log);
+  softmaxRowsJs(c.x, c.out, c.cols, 0, c.rows, c.f32, c.algorithm, log);
+  return c.out;
+}
+
+// Native: the kernels run on the libuv pool. TypeScript: rows run on the main thread in chunks of
+// about 2^20 elements with a yield to the event loop between chunks (a single long row is one chunk).
+async function runAsync<T extends FloatArray>(c: Call<T>, log: boolean): Promise<T> {
+  if (c.native) return c.native.softmaxAsync(c.x, c.out, c.rows, NATIVE_ALGORITHM[c.algorithm], log);
+  const rowsPerChunk = Math.max(1, Math.floor(ASYNC_CHUNK_ELEMENTS / c.cols));
+  for (let r = 0; r < c.rows; r += rowsPerChunk) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    softmaxRowsJs(c.x, c.out, c.cols, r, Math.min(c.rows, r + rowsPerChunk), c.f32, c.algorithm, log);
+  }
+  return c.out;
+}
+
+/**
+ * Softmax per row: y = exp(x - max) / sum(exp(x - max)).
+ * @returns `options.out` if given, else a new array of x's type.
+ * @throws TypeError / RangeError naming the argument for bad input (x is never modified then).
+ */
+export function softmax<T extends FloatArray>(x: T, options?: SoftmaxOptions<T>): T {
+  return run(prepare<T>('softmax', x, options), false);
+}
+
+/** Log-softmax per row: y = (x - max) - log(sum(exp(x - max))), in that order. */
+export function logSoftmax<T extends FloatArray>(x: T, options?: SoftmaxOptions<T>): T {
+  return run(prepare<T>('logSoftmax', x, options), true);
+}
+
+/**
+ * {@link softmax} off the main thread (native backend). Bad input rejects the promise. Do not
+ * transfer or write x or out while the promise is pending.
+ */
+export async function softmaxAsync<T extends FloatArray>(x: T, options?: SoftmaxOptions<T>): Promise<T> {
+  return runAsync(prepare<T>('softmaxAsync', x, options), false);
+}
+
+/** {@link logSoftmax} off the main thread (native backend); see {@link softmaxAsync}. */
+export async function logSoftmaxAsync<T extends FloatArray>(x: T, options?: SoftmaxOptions<T>): Promise<T> {
+  return runAsync(prepare<T>('logSoftmaxAsync', x, options), true);
+}

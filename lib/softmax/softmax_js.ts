@@ -1,0 +1,90 @@
+// The TypeScript backend of softmax and log-softmax: the same three-pass algorithms and the same
+// special-value rules as the kernels, computed in float64 (Math.exp) and rounded once on store.
+import type { FloatArray } from '../types';
+
+/** The three-pass variants; for log-softmax both run max, sum of exp, then (x - max) - lse. */
+export type ThreePass = 'reload' | 'recompute';
+
+// Terms with x - max below ln(smallest normal) are exactly 0, as in the kernels (the same constants:
+// the float32 one is the float nearest above ln(FLT_MIN), as in native/softmax/exp_constants.h).
+const CUTOFF_F32 = -87.33654022216797;
+const CUTOFF_F64 = -708.3964185322641;
+
+/** max of x[start..end), or NaN when the row holds a NaN. */
+function rowMax(x: FloatArray, start: number, end: number): number {
+  let m = -Infinity;
+  for (let i = start; i < end; i++) {
+    const v = x[i];
+    if (v > m) m = v;
+    else if (v !== v) return NaN;
+  }
+  return m;
+}
+
+/** Compensated sum of exp(x - max) over the row; stores each term in y when y is given. */
+function sumExp(x: FloatArray, start: number, end: number, max: number, cutoff: number, y: FloatArray | null): number {
+  let s = 0;
+  let c = 0;
+  for (let i = start; i < end; i++) {
+    const z = x[i] - max;
+    const e = z < cutoff ? 0 : Math.exp(z);
+    if (y !== null) y[i] = e;
+    const t = s + e;
+    c += s >= e ? s - t + e : e - t + s;
+    s = t;
+  }
+  return s + c;
+}
+
+/** (x - max) - lse with one rounding: TwoSum for both subtractions, error terms added back once. */
+function logSubF64(x: number, max: number, lse: number): number {
+  const s = x - max;
+  const b1 = s - x;
+  const e1 = x - (s - b1) + (-max - b1);
+  const y = s - lse;
+  const b2 = y - s;
+  const e2 = s - (y - b2) + (-lse - b2);
+  const corr = e1 + e2;
+  return corr === corr ? y + corr : y;
+}
+
+function row(x: FloatArray, y: FloatArray, start: number, end: number, f32: boolean, algorithm: ThreePass, log: boolean): void {
+  const max = rowMax(x, start, end);
+  if (max !== max) {
+    y.fill(NaN, start, end);
+    return;
+  }
+  const cutoff = f32 ? CUTOFF_F32 : CUTOFF_F64;
+  if (log) {
+    const lse = Math.log(sumExp(x, start, end, max, cutoff, null));
+    if (f32) {
+      // float32 inputs subtract exactly in float64; the store rounds once.
+      for (let i = start; i < end; i++) y[i] = x[i] - max - lse;
+    } else {
+      for (let i = start; i < end; i++) y[i] = logSubF64(x[i], max, lse);
+    }
+  } else if (algorithm === 'reload') {
+    const inv = 1 / sumExp(x, start, end, max, cutoff, y);
+    for (let i = start; i < end; i++) y[i] *= inv;
+  } else {
+    const inv = 1 / sumExp(x, start, end, max, cutoff, null);
+    for (let i = start; i < end; i++) {
+      const z = x[i] - max;
+      y[i] = (z < cutoff ? 0 : Math.exp(z)) * inv;
+    }
+  }
+}
+
+/** Softmax (or log-softmax) of rows [rowStart, rowEnd) of a rows x cols row-major array. */
+export function softmaxRowsJs(
+  x: FloatArray,
+  y: FloatArray,
+  cols: number,
+  rowStart: number,
+  rowEnd: number,
+  f32: boolean,
+  algorithm: ThreePass,
+  log: boolean,
+): void {
+  for (let r = rowStart; r < rowEnd; r++) row(x, y, r * cols, (r + 1) * cols, f32, algorithm, log);
+}

@@ -1,0 +1,77 @@
+// Scalar exp core (float and double) and the log-softmax subtraction, for the scalar kernels.
+// Same range reduction, polynomial and cutoff as the SIMD cores, without FMA so that the results
+// do not depend on the compiler contracting a*b+c. Anonymous namespace: internal to each unit.
+#ifndef SKETCHMAX_SOFTMAX_SCALAR_MATH_H_
+#define SKETCHMAX_SOFTMAX_SCALAR_MATH_H_
+
+#include <cstdint>
+#include <cstring>
+
+#include "softmax/exp_constants.h"
+
+namespace sketchmax {
+namespace {
+
+// exp(z) for z <= 0 (or NaN); exactly 0 below ln(FLT_MIN), NaN for NaN.
+inline float exp_cut(float z) {
+  using namespace expc;
+  float vn = z * kLog2eF + kMagicBiasF;
+  uint32_t bits;
+  std::memcpy(&bits, &vn, sizeof bits);
+  bits <<= 23;
+  float s;
+  std::memcpy(&s, &bits, sizeof s);
+  vn -= kMagicBiasF;
+  float t = vn * kMinusLn2HiF + z;
+  t = vn * kMinusLn2LoF + t;
+  float p = kC5F;
+  p = p * t + kC4F;
+  p = p * t + kC3F;
+  p = p * t + kC2F;
+  p = p * t + kC1F;
+  t *= s;
+  const float f = t * p + s;
+  return z < kCutoffF ? 0.0f : f;
+}
+
+// exp(z) for z <= 0 (or NaN); exactly 0 below ln(DBL_MIN), NaN for NaN.
+inline double exp_cut(double z) {
+  using namespace expc;
+  double vn = z * kLog2eD + kMagicBiasD;
+  uint64_t bits;
+  std::memcpy(&bits, &vn, sizeof bits);
+  bits <<= 52;
+  double s;
+  std::memcpy(&s, &bits, sizeof s);
+  vn -= kMagicBiasD;
+  double t = vn * kMinusLn2HiD + z;
+  t = vn * kMinusLn2LoD + t;
+  double p = kInvFactD[kTaylorDegreeD - 1];
+  for (int k = kTaylorDegreeD - 2; k >= 0; --k) p = p * t + kInvFactD[k];
+  t *= s;
+  const double f = t * p + s;
+  return z < kCutoffD ? 0.0 : f;
+}
+
+// (x - max) - lse with a single rounding at the end: float inputs are exact in double.
+inline float log_sub(float x, float max, double lse) {
+  return static_cast<float>((static_cast<double>(x) - static_cast<double>(max)) - lse);
+}
+
+// (x - max) - lse for double: both subtractions as TwoSum, the two error terms added back once.
+// An infinite or NaN intermediate makes the error term NaN; it is dropped so -inf stays -inf.
+inline double log_sub(double x, double max, double lse) {
+  const double s = x - max;
+  const double b1 = s - x;
+  const double e1 = (x - (s - b1)) + (-max - b1);
+  const double y = s - lse;
+  const double b2 = y - s;
+  const double e2 = (s - (y - b2)) + (-lse - b2);
+  const double corr = e1 + e2;
+  return corr == corr ? y + corr : y;
+}
+
+}  // namespace
+}  // namespace sketchmax
+
+#endif  // SKETCHMAX_SOFTMAX_SCALAR_MATH_H_
