@@ -25,6 +25,11 @@ const KernelTable kAvx512Table{Isa::kAvx512, SKETCHMAX_SOFTMAX_UKERNELS_TABLE(fl
 #endif
 
 Isa detect_best() {
+#if defined(SKETCHMAX_TEST_ASSUME_AVX512)
+  // Test builds only (CMake target softmax_kernels_test_avx512_emulated): the AVX-512 unit is
+  // compiled over a software emulation of the intrinsics, so it runs on any CPU.
+  return Isa::kAvx512;
+#endif
   if (!kHasX86Kernels) return Isa::kScalar;
   const CpuFeatures f = detect_cpu_features();
   if (f.avx512) return Isa::kAvx512;
