@@ -1,11 +1,12 @@
 # Source lists and per-ISA flags, shared by CMakeLists.txt; binding.gyp lists the same files.
 set(SKETCHMAX_NATIVE ${CMAKE_CURRENT_LIST_DIR}/../native)
-set(SKETCHMAX_SCALAR_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_scalar.cc)
-set(SKETCHMAX_AVX2_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_avx2.cc)
-set(SKETCHMAX_AVX512_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_avx512.cc)
+set(SKETCHMAX_SCALAR_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_scalar.cc ${SKETCHMAX_NATIVE}/softmax/two_pass_scalar.cc)
+set(SKETCHMAX_AVX2_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_avx2.cc ${SKETCHMAX_NATIVE}/softmax/two_pass_avx2.cc)
+set(SKETCHMAX_AVX512_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_avx512.cc ${SKETCHMAX_NATIVE}/softmax/two_pass_avx512.cc)
 set(SKETCHMAX_CORE_SOURCES
     ${SKETCHMAX_NATIVE}/cpu/cpu_features.cc
     ${SKETCHMAX_NATIVE}/cpu/dispatch.cc
+    ${SKETCHMAX_NATIVE}/cpu/cache_info.cc
     ${SKETCHMAX_NATIVE}/softmax/softmax.cc)
 set(SKETCHMAX_AVX2_FLAGS -mavx2 -mfma)
 set(SKETCHMAX_AVX512_FLAGS -mavx512f -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma)

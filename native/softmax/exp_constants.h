@@ -49,6 +49,29 @@ constexpr double kInvFactD[kTaylorDegreeD] = {
 // ln(DBL_MIN).
 constexpr double kCutoffD = -0x1.6232bdd7abcd2p9;
 
+// Two-pass (extended-exponent) exp: no max is subtracted, so the reduction must stay accurate for
+// large |x|. float: ln2 split as in XNNPACK's extexp (hi with 21 significant bits; with FMA the
+// product n*hi is never rounded). double: the fdlibm split above (n*hi exact for |n| <= 2^21).
+constexpr float kMinusLn2HiExtF = -0x1.62E43p-1f;
+constexpr float kMinusLn2LoExtF = 0x1.05C61p-29f;
+// Guards of the two-pass algorithm (notes §8). Inputs are clamped from below at kTwoPassFloor in
+// pass 1, so -inf and -FLT_MAX stay finite; a row falls back to three-pass when its sum is NaN (it
+// held a NaN or +inf), when its max exceeds kTwoPassLimit (extexp loses accuracy beyond it), or when
+// its max is below kTwoPassFloor + kTwoPassMargin (everything clamped: all -inf, all -FLT_MAX).
+// Clamped terms lie more than kTwoPassMargin below the max, so their exact contribution is 0 anyway.
+constexpr float kTwoPassFloorF = -65536.0f;
+constexpr float kTwoPassLimitF = 65536.0f;
+constexpr float kTwoPassMarginF = 128.0f;
+constexpr double kTwoPassFloorD = -1048576.0;
+constexpr double kTwoPassLimitD = 1048576.0;
+constexpr double kTwoPassMarginD = 1100.0;
+// Initial exponent of an empty accumulator: far below any reachable n, exactly representable.
+constexpr float kExtInitF = -0x1p30f;
+constexpr double kExtInitD = -0x1p40;
+// 2^d by exponent bits is exact for d >= these; at d = min it is +0 (terms that far below vanish).
+constexpr float kMinExpF = -127.0f;
+constexpr double kMinExpD = -1023.0;
+
 }  // namespace expc
 }  // namespace sketchmax
 

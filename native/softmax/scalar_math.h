@@ -71,6 +71,47 @@ inline double log_sub(double x, double max, double lse) {
   return corr == corr ? y + corr : y;
 }
 
+// --- two-pass (extended exponent) helpers ---
+
+// 2^d for integer-valued d <= 0 from exponent bits; +0 at or below kMinExp (and for NaN d).
+inline float pow2(float d) {
+  d = d > expc::kMinExpF ? d : expc::kMinExpF;
+  const uint32_t bits = static_cast<uint32_t>(static_cast<int32_t>(d) + 127) << 23;
+  float r;
+  std::memcpy(&r, &bits, sizeof r);
+  return r;
+}
+inline double pow2(double d) {
+  d = d > expc::kMinExpD ? d : expc::kMinExpD;
+  const uint64_t bits = static_cast<uint64_t>(static_cast<int64_t>(d) + 1023) << 52;
+  double r;
+  std::memcpy(&r, &bits, sizeof r);
+  return r;
+}
+
+// exp(x) = p * 2^n, no max subtracted. Without FMA the reduction x - n ln2 is done in double, where
+// n * ln2_hi is exact (32 + 17 bits), so large |x| keeps its accuracy on the scalar path too.
+inline void extexp(float x, float& p, float& n) {
+  using namespace expc;
+  n = (x * kLog2eF + 0x1.8p23f) - 0x1.8p23f;  // round to nearest integer for |x log2e| < 2^22
+  const double nd = n;
+  const float t = static_cast<float>((static_cast<double>(x) + nd * kMinusLn2HiD) + nd * kMinusLn2LoD);
+  float q = kC5F;
+  q = q * t + kC4F;
+  q = q * t + kC3F;
+  q = q * t + kC2F;
+  q = q * t + kC1F;
+  p = q * t + 1.0f;
+}
+inline void extexp(double x, double& p, double& n) {
+  using namespace expc;
+  n = (x * kLog2eD + 0x1.8p52) - 0x1.8p52;
+  const double t = (x + n * kMinusLn2HiD) + n * kMinusLn2LoD;
+  double q = kInvFactD[kTaylorDegreeD - 1];
+  for (int k = kTaylorDegreeD - 2; k >= 0; --k) q = q * t + kInvFactD[k];
+  p = q * t + 1.0;
+}
+
 }  // namespace
 }  // namespace sketchmax
 

@@ -82,6 +82,35 @@ struct Avx2F32 {
     const __m128 yhi = _mm256_cvtpd_ps(_mm256_sub_pd(_mm256_sub_pd(hi, vm), vl));
     return _mm256_set_m128(yhi, ylo);
   }
+
+  // --- two-pass (extended exponent) operations ---
+  static constexpr T kExtFloor = expc::kTwoPassFloorF;
+  static constexpr T kExtInit = expc::kExtInitF;
+  // max(floor, x) with floor first: MAXPS returns its second operand for NaN, so NaN survives.
+  static V clamp_floor(V x) { return _mm256_max_ps(_mm256_set1_ps(kExtFloor), x); }
+  // exp(x) = p * 2^n with p in [sqrt(2)/2, sqrt(2)], n integer-valued; no max subtracted.
+  static void extexp(V x, V& p, V& n) {
+    using namespace expc;
+    n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(kLog2eF)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    V t = _mm256_fmadd_ps(n, _mm256_set1_ps(kMinusLn2HiExtF), x);
+    t = _mm256_fmadd_ps(n, _mm256_set1_ps(kMinusLn2LoExtF), t);
+    p = _mm256_fmadd_ps(_mm256_set1_ps(kC5F), t, _mm256_set1_ps(kC4F));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(kC3F));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(kC2F));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(kC1F));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(1.0f));
+  }
+  // 2^d for integer-valued d <= 0 by the magic bias (1.5*2^23 + 127 puts d + 127 in the exponent
+  // field); d is clamped at -127, where the result is +0. NaN d gives 0: NaN must come from v or p.
+  static V pow2(V d) {
+    const V magic = _mm256_set1_ps(expc::kMagicBiasF);
+    const V b = _mm256_add_ps(_mm256_max_ps(d, _mm256_set1_ps(expc::kMinExpF)), magic);
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(b), 23));
+  }
+  static V scale_pow2(V v, V d) { return _mm256_mul_ps(v, pow2(d)); }
+  static V add_scaled(V acc, V p, V d) { return _mm256_fmadd_ps(p, pow2(d), acc); }
+  static V select(M m, V live, V dead) { return _mm256_blendv_ps(dead, live, _mm256_castsi256_ps(m)); }
+  static V zero_below(V y, V x, V thr) { return _mm256_andnot_ps(_mm256_cmp_ps(x, thr, _CMP_LT_OQ), y); }
 };
 
 struct Avx2F64 {
@@ -147,6 +176,30 @@ struct Avx2F64 {
     corr = _mm256_and_pd(corr, _mm256_cmp_pd(corr, corr, _CMP_ORD_Q));
     return _mm256_add_pd(y, corr);
   }
+
+  // --- two-pass (extended exponent) operations ---
+  static constexpr T kExtFloor = expc::kTwoPassFloorD;
+  static constexpr T kExtInit = expc::kExtInitD;
+  static V clamp_floor(V x) { return _mm256_max_pd(_mm256_set1_pd(kExtFloor), x); }
+  static void extexp(V x, V& p, V& n) {
+    using namespace expc;
+    n = _mm256_round_pd(_mm256_mul_pd(x, _mm256_set1_pd(kLog2eD)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    V t = _mm256_fmadd_pd(n, _mm256_set1_pd(kMinusLn2HiD), x);
+    t = _mm256_fmadd_pd(n, _mm256_set1_pd(kMinusLn2LoD), t);
+    p = _mm256_set1_pd(kInvFactD[kTaylorDegreeD - 1]);
+    for (int k = kTaylorDegreeD - 2; k >= 0; --k) p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(kInvFactD[k]));
+    p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(1.0));
+  }
+  // 2^d for integer-valued d <= 0 (magic bias 1.5*2^52 + 1023), +0 at d = -1023.
+  static V pow2(V d) {
+    const V magic = _mm256_set1_pd(expc::kMagicBiasD);
+    const V b = _mm256_add_pd(_mm256_max_pd(d, _mm256_set1_pd(expc::kMinExpD)), magic);
+    return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(b), 52));
+  }
+  static V scale_pow2(V v, V d) { return _mm256_mul_pd(v, pow2(d)); }
+  static V add_scaled(V acc, V p, V d) { return _mm256_fmadd_pd(p, pow2(d), acc); }
+  static V select(M m, V live, V dead) { return _mm256_blendv_pd(dead, live, _mm256_castsi256_pd(m)); }
+  static V zero_below(V y, V x, V thr) { return _mm256_andnot_pd(_mm256_cmp_pd(x, thr, _CMP_LT_OQ), y); }
 };
 
 }  // namespace

@@ -67,6 +67,29 @@ struct Avx512F32 {
     const __m256 yhi = _mm512_cvtpd_ps(_mm512_sub_pd(_mm512_sub_pd(hi, vm), vl));
     return _mm512_insertf32x8(_mm512_castps256_ps512(ylo), yhi, 1);
   }
+
+  // --- two-pass (extended exponent) operations ---
+  static constexpr T kExtFloor = expc::kTwoPassFloorF;
+  static constexpr T kExtInit = expc::kExtInitF;
+  // max(floor, x) with floor first: MAXPS returns its second operand for NaN, so NaN survives.
+  static V clamp_floor(V x) { return _mm512_max_ps(_mm512_set1_ps(kExtFloor), x); }
+  // exp(x) = p * 2^n with p in [sqrt(2)/2, sqrt(2)], n integer-valued; no max subtracted.
+  static void extexp(V x, V& p, V& n) {
+    using namespace expc;
+    n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(kLog2eF)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    V t = _mm512_fmadd_ps(n, _mm512_set1_ps(kMinusLn2HiExtF), x);
+    t = _mm512_fmadd_ps(n, _mm512_set1_ps(kMinusLn2LoExtF), t);
+    p = _mm512_fmadd_ps(_mm512_set1_ps(kC5F), t, _mm512_set1_ps(kC4F));
+    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(kC3F));
+    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(kC2F));
+    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(kC1F));
+    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(1.0f));
+  }
+  static V scale_pow2(V v, V d) { return _mm512_scalef_ps(v, d); }
+  static V add_scaled(V acc, V p, V d) { return _mm512_add_ps(acc, _mm512_scalef_ps(p, d)); }
+  static V select(M m, V live, V dead) { return _mm512_mask_blend_ps(m, dead, live); }
+  // y where x >= thr (or x is NaN), else 0.
+  static V zero_below(V y, V x, V thr) { return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, thr, _CMP_NLT_UQ), y); }
 };
 
 struct Avx512F64 {
@@ -120,6 +143,24 @@ struct Avx512F64 {
     const M ordered = _mm512_cmp_pd_mask(corr, corr, _CMP_ORD_Q);
     return _mm512_mask_add_pd(y, ordered, y, corr);
   }
+
+  // --- two-pass (extended exponent) operations ---
+  static constexpr T kExtFloor = expc::kTwoPassFloorD;
+  static constexpr T kExtInit = expc::kExtInitD;
+  static V clamp_floor(V x) { return _mm512_max_pd(_mm512_set1_pd(kExtFloor), x); }
+  static void extexp(V x, V& p, V& n) {
+    using namespace expc;
+    n = _mm512_roundscale_pd(_mm512_mul_pd(x, _mm512_set1_pd(kLog2eD)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    V t = _mm512_fmadd_pd(n, _mm512_set1_pd(kMinusLn2HiD), x);
+    t = _mm512_fmadd_pd(n, _mm512_set1_pd(kMinusLn2LoD), t);
+    p = _mm512_set1_pd(kInvFactD[kTaylorDegreeD - 1]);
+    for (int k = kTaylorDegreeD - 2; k >= 0; --k) p = _mm512_fmadd_pd(p, t, _mm512_set1_pd(kInvFactD[k]));
+    p = _mm512_fmadd_pd(p, t, _mm512_set1_pd(1.0));
+  }
+  static V scale_pow2(V v, V d) { return _mm512_scalef_pd(v, d); }
+  static V add_scaled(V acc, V p, V d) { return _mm512_add_pd(acc, _mm512_scalef_pd(p, d)); }
+  static V select(M m, V live, V dead) { return _mm512_mask_blend_pd(m, dead, live); }
+  static V zero_below(V y, V x, V thr) { return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(x, thr, _CMP_NLT_UQ), y); }
 };
 
 }  // namespace

@@ -35,6 +35,16 @@ struct ScalarTraits {
   static double hsum(V v) { return v; }
   static V exp_cut(V z) { return sketchmax::exp_cut(z); }
   static V log_sub(V x, V max, double lse) { return sketchmax::log_sub(x, max, lse); }
+
+  // --- two-pass (extended exponent) operations ---
+  static constexpr T kExtFloor = sizeof(T) == 4 ? T(expc::kTwoPassFloorF) : T(expc::kTwoPassFloorD);
+  static constexpr T kExtInit = sizeof(T) == 4 ? T(expc::kExtInitF) : T(expc::kExtInitD);
+  static V clamp_floor(V x) { return kExtFloor > x ? kExtFloor : x; }  // NaN survives
+  static void extexp(V x, V& p, V& n) { sketchmax::extexp(x, p, n); }
+  static V scale_pow2(V v, V d) { return v * pow2(d); }
+  static V add_scaled(V acc, V p, V d) { return acc + p * pow2(d); }
+  static V select(M, V live, V) { return live; }
+  static V zero_below(V y, V x, V thr) { return x < thr ? T(0) : y; }
 };
 
 using ScalarF32 = ScalarTraits<float>;

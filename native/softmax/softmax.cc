@@ -1,7 +1,13 @@
-// Per-row composition of the softmax passes. ISA-neutral: it calls kernels through the table.
+// Per-row composition of the softmax passes, the guards of the two-pass algorithm, and the choice
+// made by 'auto'. ISA-neutral: it calls kernels through the table.
 #include "softmax/softmax.h"
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "cpu/cache_info.h"
+#include "softmax/exp_constants.h"
 
 namespace sketchmax {
 namespace {
@@ -9,32 +15,98 @@ namespace {
 const SoftmaxUkernels<float>& passes(const KernelTable& k, const float*) { return k.softmax_f32; }
 const SoftmaxUkernels<double>& passes(const KernelTable& k, const double*) { return k.softmax_f64; }
 
-// Special values need no branch here: a NaN, +inf or all -inf row makes x - max NaN somewhere, the
-// sum NaN and so every output NaN; -inf entries under a finite max give exp(-inf) = 0.
 template <typename T>
-void row(const SoftmaxUkernels<T>& p, SoftmaxAlgorithm algorithm, bool log, const T* x, T* y,
-         size_t n) {
+struct TwoPassGuard;
+template <>
+struct TwoPassGuard<float> {
+  static constexpr double floor = expc::kTwoPassFloorF, limit = expc::kTwoPassLimitF,
+                          margin = expc::kTwoPassMarginF, cutoff = expc::kCutoffF;
+};
+template <>
+struct TwoPassGuard<double> {
+  static constexpr double floor = expc::kTwoPassFloorD, limit = expc::kTwoPassLimitD,
+                          margin = expc::kTwoPassMarginD, cutoff = expc::kCutoffD;
+};
+
+// Three-pass. Special values need no branch: a NaN, +inf or all -inf row makes x - max NaN
+// somewhere, the sum NaN and so every output NaN; -inf entries under a finite max give 0.
+template <typename T>
+void three_pass_row(const SoftmaxUkernels<T>& p, SoftmaxAlgorithm algorithm, bool log, const T* x,
+                    T* y, size_t n) {
   const T max = p.rmax(n, x);
   if (log) {
     const double lse = std::log(p.raddexp(n, x, max));
     p.vlogsub(n, x, max, lse, y);
-  } else if (algorithm == SoftmaxAlgorithm::kThreePassReload) {
-    const double sum = p.raddstoreexp(n, x, max, y);
-    p.vscale(n, y, static_cast<T>(1.0 / sum), y);
-  } else {
+  } else if (algorithm == SoftmaxAlgorithm::kThreePassRecompute) {
     const double sum = p.raddexp(n, x, max);
     p.vscaleexp(n, x, max, static_cast<T>(1.0 / sum), y);
+  } else {
+    const double sum = p.raddstoreexp(n, x, max, y);
+    p.vscale(n, y, static_cast<T>(1.0 / sum), y);
   }
+}
+
+// Two-pass with guards: pass 1 gives sum exp(x) = m * 2^e and the max. Rows whose sum is NaN (NaN
+// or +inf inside), whose max is beyond the accurate range of extexp, or whose every element was
+// clamped (all -inf, all -FLT_MAX) are redone with three-pass reload: the same answers as three-pass
+// on every special row, for the price of one wasted read on those rare rows only.
+template <typename T>
+void two_pass_row(const SoftmaxUkernels<T>& p, bool log, const T* x, T* y, size_t n) {
+  using G = TwoPassGuard<T>;
+  ExtSum<T> s;
+  p.raddextexp(n, x, &s);
+  const double max = s.max;
+  if (!(s.m == s.m) || !(max <= G::limit) || max < G::floor + G::margin) {
+    three_pass_row(p, SoftmaxAlgorithm::kThreePassReload, log, x, y, n);
+    return;
+  }
+  if (log) {
+    // lse = ln m + e ln2; y = (x - e ln2_hi) - (e ln2_lo + ln m), the first subtraction exact in
+    // vlogsub. For float, e ln2_hi is not a float: subtract all of lse in double instead.
+    const double e_hi = -s.e * expc::kMinusLn2HiD, e_lo = -s.e * expc::kMinusLn2LoD;
+    if (sizeof(T) == 4) {
+      p.vlogsub(n, x, T(0), (e_hi + e_lo) + std::log(s.m), y);
+    } else {
+      p.vlogsub(n, x, static_cast<T>(e_hi), e_lo + std::log(s.m), y);
+    }
+    return;
+  }
+  // Terms with x - max below ln(smallest normal) are exactly 0, as in three-pass.
+  const T threshold = static_cast<T>(max + G::cutoff);
+  p.vscaleextexp(n, x, static_cast<T>(1.0 / s.m), static_cast<T>(s.e), threshold, y);
 }
 
 template <typename T>
 void rows_impl(const KernelTable& k, SoftmaxAlgorithm algorithm, bool log, const T* x, T* y,
                size_t rows, size_t cols) {
   const auto& p = passes(k, x);
-  for (size_t r = 0; r < rows; ++r) row(p, algorithm, log, x + r * cols, y + r * cols, cols);
+  if (algorithm == SoftmaxAlgorithm::kAuto) algorithm = softmax_auto_algorithm(k.isa, cols, sizeof(T));
+  for (size_t r = 0; r < rows; ++r) {
+    if (algorithm == SoftmaxAlgorithm::kTwoPass) {
+      two_pass_row(p, log, x + r * cols, y + r * cols, cols);
+    } else {
+      three_pass_row(p, algorithm, log, x + r * cols, y + r * cols, cols);
+    }
+  }
 }
 
 }  // namespace
+
+size_t softmax_two_pass_min_bytes(Isa isa) {
+  // Measured rule (scripts/bench): two-pass does ~1.5x the arithmetic of three-pass reload and only
+  // wins when memory traffic dominates, i.e. once input and output no longer fit in the last-level
+  // cache share of this core. AVX2 lacks vscalef, so its two-pass is compute-bound and never wins.
+  if (isa != Isa::kAvx512) return std::numeric_limits<size_t>::max();
+  const CacheInfo& c = cache_info();
+  return c.l3_per_core_bytes;
+}
+
+SoftmaxAlgorithm softmax_auto_algorithm(Isa isa, size_t cols, size_t elem_size) {
+  // Input plus output bytes of one row.
+  const size_t bytes = 2 * cols * elem_size;
+  return bytes >= softmax_two_pass_min_bytes(isa) ? SoftmaxAlgorithm::kTwoPass
+                                                  : SoftmaxAlgorithm::kThreePassReload;
+}
 
 void softmax_rows(const KernelTable& k, SoftmaxAlgorithm algorithm, bool log, const float* x,
                   float* y, size_t rows, size_t cols) {
