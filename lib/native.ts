@@ -11,6 +11,10 @@ export interface NativeBinding {
   setIsa(isa: string): IsaName;
   softmax<T extends Float32Array | Float64Array>(x: T, out: T, rows: number, algorithm: number, log: boolean): T;
   softmaxAsync<T extends Float32Array | Float64Array>(x: T, out: T, rows: number, algorithm: number, log: boolean): Promise<T>;
+  /** Input + output bytes of a row from which 'auto' runs two-pass on the ISA in effect (Infinity: never). */
+  softmaxTwoPassMinBytes(): number;
+  /** The bench's memory floor: one streaming read of x and one out-of-place pass out = c * x. */
+  benchFloorPass<T extends Float32Array | Float64Array>(x: T, out: T, rows: number, algorithm: number, log: boolean): void;
 }
 
 export interface LoadResult {

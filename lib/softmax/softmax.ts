@@ -4,11 +4,14 @@ import { rangeError } from '../errors';
 import type { NativeBinding } from '../native';
 import type { Backend, FloatArray } from '../types';
 import { BACKENDS, checkEnum, checkFloatArray, checkOptions, checkOut, checkPositiveInteger, floatKind } from '../validate';
-import { softmaxRowsJs, type ThreePass } from './softmax_js';
+import { softmaxRowsJs, type JsAlgorithm } from './softmax_js';
 
 /**
- * `'auto'` (the default) picks the algorithm for the row length and ISA; today that is
- * `'three-pass-reload'`. `'two-pass'` (Dukhan & Ablavatski) is not implemented yet and throws.
+ * `'auto'` (the default) picks per row length and ISA: `'three-pass-reload'` while input and output
+ * fit in this core's share of the last-level cache, `'two-pass'` beyond (on the TypeScript backend,
+ * always `'three-pass-reload'`). `'two-pass'` is Dukhan & Ablavatski's algorithm: two reads of x, one
+ * write, no max pass; rows it cannot do exactly (NaN, ±inf, |x| > 65536 for float) fall back to
+ * three-pass, so every algorithm gives the same special values.
  */
 export type SoftmaxAlgorithm = 'auto' | 'two-pass' | 'three-pass-reload' | 'three-pass-recompute';
 
@@ -25,7 +28,18 @@ export interface SoftmaxOptions<T extends FloatArray = FloatArray> {
 
 const ALGORITHMS: readonly SoftmaxAlgorithm[] = ['auto', 'two-pass', 'three-pass-reload', 'three-pass-recompute'];
 const OPTION_KEYS = ['rows', 'out', 'algorithm', 'backend'] as const;
-const NATIVE_ALGORITHM: Record<ThreePass, number> = { reload: 0, recompute: 1 };
+const NATIVE_ALGORITHM: Record<SoftmaxAlgorithm, number> = {
+  'three-pass-reload': 0,
+  'three-pass-recompute': 1,
+  'two-pass': 2,
+  auto: 3,
+};
+const JS_ALGORITHM: Record<SoftmaxAlgorithm, JsAlgorithm> = {
+  'three-pass-reload': 'reload',
+  'three-pass-recompute': 'recompute',
+  'two-pass': 'two-pass',
+  auto: 'reload',
+};
 
 /** Rows handed to the TypeScript backend between two yields of the event loop in the async forms. */
 const ASYNC_CHUNK_ELEMENTS = 1 << 20;
@@ -36,7 +50,7 @@ interface Call<T extends FloatArray> {
   rows: number;
   cols: number;
   f32: boolean;
-  algorithm: ThreePass;
+  algorithm: SoftmaxAlgorithm;
   native: NativeBinding | null;
 }
 
@@ -49,20 +63,12 @@ function prepare<T extends FloatArray>(fn: string, x: unknown, options: unknown)
   const backend = o.backend === undefined ? 'auto' : checkEnum(fn, 'options.backend', o.backend, BACKENDS);
   const f32 = floatKind(input) === 'Float32Array';
   const out = o.out === undefined ? ((f32 ? new Float32Array(input.length) : new Float64Array(input.length)) as T) : checkOut(fn, input, o.out);
-  if (algorithm === 'two-pass') {
-    const err = new Error(
-      `sketchmax.${fn}: options.algorithm 'two-pass' is not implemented yet; use 'auto', 'three-pass-reload' or 'three-pass-recompute'`,
-    );
-    (err as NodeJS.ErrnoException).code = 'SKETCHMAX_NOT_IMPLEMENTED';
-    throw err;
-  }
-  const threePass: ThreePass = algorithm === 'three-pass-recompute' ? 'recompute' : 'reload';
-  return { x: input, out, rows, cols: input.length / rows, f32, algorithm: threePass, native: resolveBackend(fn, backend) };
+  return { x: input, out, rows, cols: input.length / rows, f32, algorithm, native: resolveBackend(fn, backend) };
 }
 
 function run<T extends FloatArray>(c: Call<T>, log: boolean): T {
   if (c.native) return c.native.softmax(c.x, c.out, c.rows, NATIVE_ALGORITHM[c.algorithm], log);
-  softmaxRowsJs(c.x, c.out, c.cols, 0, c.rows, c.f32, c.algorithm, log);
+  softmaxRowsJs(c.x, c.out, c.cols, 0, c.rows, c.f32, JS_ALGORITHM[c.algorithm], log);
   return c.out;
 }
 
@@ -73,7 +79,7 @@ async function runAsync<T extends FloatArray>(c: Call<T>, log: boolean): Promise
   const rowsPerChunk = Math.max(1, Math.floor(ASYNC_CHUNK_ELEMENTS / c.cols));
   for (let r = 0; r < c.rows; r += rowsPerChunk) {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    softmaxRowsJs(c.x, c.out, c.cols, r, Math.min(c.rows, r + rowsPerChunk), c.f32, c.algorithm, log);
+    softmaxRowsJs(c.x, c.out, c.cols, r, Math.min(c.rows, r + rowsPerChunk), c.f32, JS_ALGORITHM[c.algorithm], log);
   }
   return c.out;
 }

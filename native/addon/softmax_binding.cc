@@ -4,9 +4,12 @@
 //   softmax(x, out, rows, algorithm, log) -> out
 //   softmaxAsync(x, out, rows, algorithm, log) -> Promise<out>
 // x, out: Float32Array or Float64Array of the same type and length; out may be x itself.
-// algorithm: 0 = three-pass reload, 1 = three-pass recompute.
+// algorithm: 0 = three-pass reload, 1 = three-pass recompute, 2 = two-pass, 3 = auto.
+//   benchFloorPass(x, out) -> undefined: one streaming read of x (row max) and one out-of-place pass
+//   out = c * x with ordinary stores, the memory traffic of two-pass itself (the bench's floor).
 #include <napi.h>
 
+#include <cmath>
 #include <cstdint>
 
 #include "addon/addon_state.h"
@@ -76,7 +79,7 @@ SoftmaxCall unpack(const Napi::CallbackInfo& info) {
   }
   if (!info[3].IsNumber()) throw Napi::TypeError::New(env, "sketchmax.softmax: algorithm must be a number");
   const int32_t algorithm = info[3].As<Napi::Number>().Int32Value();
-  if (algorithm != 0 && algorithm != 1) throw Napi::RangeError::New(env, "sketchmax.softmax: unknown algorithm");
+  if (algorithm < 0 || algorithm > 3) throw Napi::RangeError::New(env, "sketchmax.softmax: unknown algorithm");
   if (!info[4].IsBoolean()) throw Napi::TypeError::New(env, "sketchmax.softmax: log must be a boolean");
 
   const size_t bytes = n * x.ElementSize();
@@ -135,11 +138,37 @@ Napi::Value SoftmaxAsync(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+Napi::Value BenchFloorPass(const Napi::CallbackInfo& info) {
+  const SoftmaxCall call = unpack(info);
+  const size_t n = call.rows * call.cols;
+  if (call.type == napi_float32_array) {
+    const auto& k = call.kernels->softmax_f32;
+    const float m = k.rmax(n, static_cast<const float*>(call.x));
+    k.vscale(n, static_cast<const float*>(call.x), m == m ? 0.5f : 1.0f, static_cast<float*>(call.y));
+  } else {
+    const auto& k = call.kernels->softmax_f64;
+    const double m = k.rmax(n, static_cast<const double*>(call.x));
+    k.vscale(n, static_cast<const double*>(call.x), m == m ? 0.5 : 1.0, static_cast<double*>(call.y));
+  }
+  return info.Env().Undefined();
+}
+
+// softmaxTwoPassMinBytes() -> number: the row size (input + output bytes) from which 'auto' runs
+// two-pass on the ISA in effect; Infinity when it never does.
+Napi::Value SoftmaxTwoPassMinBytes(const Napi::CallbackInfo& info) {
+  const size_t b = softmax_two_pass_min_bytes(addon_state(info.Env()).isa);
+  const double v = b == static_cast<size_t>(-1) ? INFINITY : static_cast<double>(b);
+  return Napi::Number::New(info.Env(), v);
+}
+
 }  // namespace
 
 void register_softmax(Napi::Env env, Napi::Object exports) {
   exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
   exports.Set("softmaxAsync", Napi::Function::New(env, SoftmaxAsync, "softmaxAsync"));
+  exports.Set("benchFloorPass", Napi::Function::New(env, BenchFloorPass, "benchFloorPass"));
+  exports.Set("softmaxTwoPassMinBytes",
+              Napi::Function::New(env, SoftmaxTwoPassMinBytes, "softmaxTwoPassMinBytes"));
 }
 
 }  // namespace sketchmax

@@ -53,9 +53,15 @@ inline double exp_cut(double z) {
   return z < kCutoffD ? 0.0 : f;
 }
 
+// min(0, y) keeping NaN: log-softmax is <= 0, and two-pass's lse carries rounding of its own.
+template <typename T>
+inline T clamp_nonpositive(T y) {
+  return T(0) < y ? T(0) : y;
+}
+
 // (x - max) - lse with a single rounding at the end: float inputs are exact in double.
 inline float log_sub(float x, float max, double lse) {
-  return static_cast<float>((static_cast<double>(x) - static_cast<double>(max)) - lse);
+  return clamp_nonpositive(static_cast<float>((static_cast<double>(x) - static_cast<double>(max)) - lse));
 }
 
 // (x - max) - lse for double: both subtractions as TwoSum, the two error terms added back once.
@@ -68,7 +74,7 @@ inline double log_sub(double x, double max, double lse) {
   const double b2 = y - s;
   const double e2 = (s - (y - b2)) + (-lse - b2);
   const double corr = e1 + e2;
-  return corr == corr ? y + corr : y;
+  return clamp_nonpositive(corr == corr ? y + corr : y);
 }
 
 // --- two-pass (extended exponent) helpers ---

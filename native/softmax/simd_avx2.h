@@ -73,6 +73,10 @@ struct Avx2F32 {
     return _mm256_andnot_ps(_mm256_cmp_ps(z, _mm256_set1_ps(kCutoffF), _CMP_LT_OQ), f);
   }
 
+  // min(0, y), NaN kept (MINPS returns its second operand for NaN). Log-softmax is <= 0; two-pass's
+  // lse carries rounding of its own, so its largest outputs could otherwise be a hair above 0.
+  static V clamp_nonpositive(V y) { return _mm256_min_ps(_mm256_setzero_ps(), y); }
+
   static V log_sub(V x, V max, double lse) {
     const __m256d vm = _mm256_cvtps_pd(_mm256_castps256_ps128(max));
     const __m256d vl = _mm256_set1_pd(lse);
@@ -80,7 +84,7 @@ struct Avx2F32 {
     const __m256d hi = _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1));
     const __m128 ylo = _mm256_cvtpd_ps(_mm256_sub_pd(_mm256_sub_pd(lo, vm), vl));
     const __m128 yhi = _mm256_cvtpd_ps(_mm256_sub_pd(_mm256_sub_pd(hi, vm), vl));
-    return _mm256_set_m128(yhi, ylo);
+    return clamp_nonpositive(_mm256_set_m128(yhi, ylo));
   }
 
   // --- two-pass (extended exponent) operations ---
@@ -162,6 +166,8 @@ struct Avx2F64 {
     return _mm256_andnot_pd(_mm256_cmp_pd(z, _mm256_set1_pd(kCutoffD), _CMP_LT_OQ), f);
   }
 
+  static V clamp_nonpositive(V y) { return _mm256_min_pd(_mm256_setzero_pd(), y); }
+
   static V log_sub(V x, V max, double lse) {
     const V vl = _mm256_set1_pd(lse);
     const V s = _mm256_sub_pd(x, max);
@@ -174,7 +180,7 @@ struct Avx2F64 {
                                _mm256_sub_pd(_mm256_sub_pd(_mm256_setzero_pd(), vl), b2));
     V corr = _mm256_add_pd(e1, e2);
     corr = _mm256_and_pd(corr, _mm256_cmp_pd(corr, corr, _CMP_ORD_Q));
-    return _mm256_add_pd(y, corr);
+    return clamp_nonpositive(_mm256_add_pd(y, corr));
   }
 
   // --- two-pass (extended exponent) operations ---

@@ -57,6 +57,10 @@ struct Avx512F32 {
     return _mm512_maskz_scalef_ps(keep, p, n);
   }
 
+  // min(0, y), NaN kept (MINPS returns its second operand for NaN). Log-softmax is <= 0; two-pass's
+  // lse carries rounding of its own, so its largest outputs could otherwise be a hair above 0.
+  static V clamp_nonpositive(V y) { return _mm512_min_ps(_mm512_setzero_ps(), y); }
+
   // (x - max) - lse computed in double (exact subtraction of floats), rounded once to float.
   static V log_sub(V x, V max, double lse) {
     const __m512d vm = _mm512_cvtps_pd(_mm512_castps512_ps256(max));
@@ -65,7 +69,7 @@ struct Avx512F32 {
     const __m512d hi = _mm512_cvtps_pd(_mm512_extractf32x8_ps(x, 1));
     const __m256 ylo = _mm512_cvtpd_ps(_mm512_sub_pd(_mm512_sub_pd(lo, vm), vl));
     const __m256 yhi = _mm512_cvtpd_ps(_mm512_sub_pd(_mm512_sub_pd(hi, vm), vl));
-    return _mm512_insertf32x8(_mm512_castps256_ps512(ylo), yhi, 1);
+    return clamp_nonpositive(_mm512_insertf32x8(_mm512_castps256_ps512(ylo), yhi, 1));
   }
 
   // --- two-pass (extended exponent) operations ---
@@ -127,6 +131,8 @@ struct Avx512F64 {
     return _mm512_maskz_scalef_pd(keep, p, n);
   }
 
+  static V clamp_nonpositive(V y) { return _mm512_min_pd(_mm512_setzero_pd(), y); }
+
   // (x - max) - lse with both subtractions as TwoSum and one final rounding; error terms that
   // are NaN (infinite operands) are dropped so -inf stays -inf.
   static V log_sub(V x, V max, double lse) {
@@ -141,7 +147,7 @@ struct Avx512F64 {
                                _mm512_sub_pd(_mm512_sub_pd(_mm512_setzero_pd(), vl), b2));
     const V corr = _mm512_add_pd(e1, e2);
     const M ordered = _mm512_cmp_pd_mask(corr, corr, _CMP_ORD_Q);
-    return _mm512_mask_add_pd(y, ordered, y, corr);
+    return clamp_nonpositive(_mm512_mask_add_pd(y, ordered, y, corr));
   }
 
   // --- two-pass (extended exponent) operations ---

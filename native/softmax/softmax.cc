@@ -50,9 +50,18 @@ void three_pass_row(const SoftmaxUkernels<T>& p, SoftmaxAlgorithm algorithm, boo
 // or +inf inside), whose max is beyond the accurate range of extexp, or whose every element was
 // clamped (all -inf, all -FLT_MAX) are redone with three-pass reload: the same answers as three-pass
 // on every special row, for the price of one wasted read on those rare rows only.
+// Rows shorter than this run three-pass even when two-pass is asked for: two-pass saves memory
+// traffic only on long rows, and on a row of a few elements three-pass is exact where the
+// extended-exponent sum is not (a one-element row gives exactly 1 and log-probability 0).
+constexpr size_t kTwoPassMinCols = 16;
+
 template <typename T>
 void two_pass_row(const SoftmaxUkernels<T>& p, bool log, const T* x, T* y, size_t n) {
   using G = TwoPassGuard<T>;
+  if (n < kTwoPassMinCols) {
+    three_pass_row(p, SoftmaxAlgorithm::kThreePassReload, log, x, y, n);
+    return;
+  }
   ExtSum<T> s;
   p.raddextexp(n, x, &s);
   const double max = s.max;

@@ -9,7 +9,7 @@ import { reference, type Dtype, type Reference } from './reference';
 export type Op = 'softmax' | 'logSoftmax';
 export const OPS: readonly Op[] = ['softmax', 'logSoftmax'];
 export const DTYPES: readonly Dtype[] = ['f32', 'f64'];
-export const ALGORITHMS: readonly SoftmaxAlgorithm[] = ['auto', 'three-pass-reload', 'three-pass-recompute'];
+export const ALGORITHMS: readonly SoftmaxAlgorithm[] = ['auto', 'three-pass-reload', 'three-pass-recompute', 'two-pass'];
 
 /** One input with its reference. */
 export interface Case {

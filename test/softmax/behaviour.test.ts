@@ -1,10 +1,10 @@
-// Behaviour: in place, inputs left alone, result types, `out` returned, 'auto' = 'three-pass-reload',
-// native and TypeScript agree, async = sync, the async forms leave the event loop running,
-// 'two-pass' is not implemented, SharedArrayBuffer-backed arrays.
-import { info, logSoftmax, logSoftmaxAsync, softmax, softmaxAsync } from '../../lib/sketchmax';
+// Behaviour: in place, inputs left alone, result types, `out` returned, what 'auto' runs, native and
+// TypeScript agree, async = sync, the async forms leave the event loop running, SharedArrayBuffer-
+// backed arrays.
+import { loadNative } from '../../lib/native';
+import { info, logSoftmaxAsync, softmax, softmaxAsync } from '../../lib/sketchmax';
 import { ALL_ISAS, ENGINES, describeEngine, describeNative, hasNative, quietSetIsa, restoreBestIsa, runnableIsas } from '../helpers/backends';
 import { checkAgree, checkLogSoftmax, checkSameBits, checkSoftmax, dtypeOf } from '../helpers/compare';
-import { expectError, expectRejection } from '../helpers/errors';
 import { Rng, alloc, seedOf, uniformArray, type FloatArray } from '../helpers/prng';
 import { reference, type Dtype } from '../helpers/reference';
 import { ALGORITHMS, DTYPES, OPS, call, callAsync } from '../helpers/run';
@@ -63,7 +63,7 @@ for (const engine of ENGINES) {
             expect(call(op, x, { backend, out })).toBe(out);
           });
 
-          test(`${op}: 'auto' equals 'three-pass-reload' bit for bit, and no algorithm equals the default`, () => {
+          test(`${op}: on in-cache rows 'auto' (and no algorithm) equals 'three-pass-reload' bit for bit`, () => {
             for (const { label, x, rows } of inputs(dtype, 'auto')) {
               const auto = call(op, x, { rows, algorithm: 'auto', backend });
               const dflt = call(op, x, { rows, backend });
@@ -121,25 +121,32 @@ for (const engine of ENGINES) {
       });
     }
 
-    test(`'two-pass' is not implemented: sync throws, async rejects, with code SKETCHMAX_NOT_IMPLEMENTED`, async () => {
-      for (const dtype of DTYPES) {
-        const x = uniformArray(dtype, 10, -1, 1, new Rng(2));
-        const copy = x.slice();
-        const out = alloc(dtype, 10).fill(7);
-        for (const fn of [softmax, logSoftmax]) {
-          const err = expectError(() => fn(x, { algorithm: 'two-pass', backend, out }), 'Error', /two-pass.*not implemented/);
-          expect((err as { code?: string }).code).toBe('SKETCHMAX_NOT_IMPLEMENTED');
-        }
-        for (const fn of [softmaxAsync, logSoftmaxAsync]) {
-          const err = await expectRejection(() => fn(x, { algorithm: 'two-pass', backend, out }), 'Error', /two-pass.*not implemented/);
-          expect((err as { code?: string }).code).toBe('SKETCHMAX_NOT_IMPLEMENTED');
-        }
-        expect(checkSameBits('x after two-pass', x, copy)).toEqual([]);
-        expect(Array.from(out).every((v) => v === 7)).toBe(true);
-      }
-    });
   });
 }
+
+describeNative("algorithm 'auto' on the addon", () => {
+  // The rule: two-pass once a row's input + output bytes reach the threshold the addon derives from
+  // this machine's cache sizes (README, "algorithm"); three-pass reload below it.
+  const binding = loadNative().binding!;
+  for (const isa of ALL_ISAS) {
+    (runnableIsas.includes(isa) ? test : test.skip)(`${isa}: 'auto' runs two-pass from the cache threshold on, reload below it`, () => {
+      quietSetIsa(isa);
+      const minBytes = binding.softmaxTwoPassMinBytes();
+      const large = Number.isFinite(minBytes) ? Math.ceil(minBytes / 8) + 3 : 2 ** 22;
+      const small = Number.isFinite(minBytes) ? Math.floor(minBytes / 16) : 4096;
+      const rng = new Rng(seedOf(`auto-rule/${isa}`));
+      for (const [n, expected] of [
+        [large, Number.isFinite(minBytes) ? 'two-pass' : 'three-pass-reload'],
+        [small, 'three-pass-reload'],
+      ] as const) {
+        const x = uniformArray('f32', n, -10, 10, rng) as Float32Array;
+        const auto = softmax(x, { backend: 'native', algorithm: 'auto' });
+        const want = softmax(x, { backend: 'native', algorithm: expected });
+        expect(checkSameBits(`${isa} auto n=${n} vs ${expected}`, auto, want)).toEqual([]);
+      }
+    });
+  }
+});
 
 describe('backend auto', () => {
   test(`'auto' (the default) runs ${hasNative ? 'the addon' : 'the TypeScript backend'}`, () => {
