@@ -22,7 +22,11 @@ export interface SoftmaxOptions<T extends FloatArray = FloatArray> {
   out?: T;
   /** Default `'auto'`. */
   algorithm?: SoftmaxAlgorithm;
-  /** Default `'auto'`: the addon when it is loaded, else TypeScript. `'native'` throws when the addon is unavailable. */
+  /**
+   * Default `'auto'`: the addon when it is loaded (except for inputs of at most 32 elements, where
+   * TypeScript is faster than the call into the addon), else TypeScript. `'native'` throws when the
+   * addon is unavailable.
+   */
   backend?: Backend;
 }
 
@@ -40,6 +44,12 @@ const JS_ALGORITHM: Record<SoftmaxAlgorithm, JsAlgorithm> = {
   'two-pass': 'two-pass',
   auto: 'reload',
 };
+
+/**
+ * With `backend: 'auto'`, inputs of at most this many elements run on TypeScript: for them the
+ * N-API call costs more than the work (measured by `npm run bench`, "tiny rows").
+ */
+export const AUTO_JS_MAX_ELEMENTS = 32;
 
 /** Rows handed to the TypeScript backend between two yields of the event loop in the async forms. */
 const ASYNC_CHUNK_ELEMENTS = 1 << 20;
@@ -63,7 +73,9 @@ function prepare<T extends FloatArray>(fn: string, x: unknown, options: unknown)
   const backend = o.backend === undefined ? 'auto' : checkEnum(fn, 'options.backend', o.backend, BACKENDS);
   const f32 = floatKind(input) === 'Float32Array';
   const out = o.out === undefined ? ((f32 ? new Float32Array(input.length) : new Float64Array(input.length)) as T) : checkOut(fn, input, o.out);
-  return { x: input, out, rows, cols: input.length / rows, f32, algorithm, native: resolveBackend(fn, backend) };
+  const native = resolveBackend(fn, backend);
+  const tiny = backend === 'auto' && input.length <= AUTO_JS_MAX_ELEMENTS;
+  return { x: input, out, rows, cols: input.length / rows, f32, algorithm, native: tiny ? null : native };
 }
 
 function run<T extends FloatArray>(c: Call<T>, log: boolean): T {
