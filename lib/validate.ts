@@ -6,6 +6,9 @@ import type { Backend, FloatArray } from './types';
 /** The `[[Class]]` of a typed array, realm-independent (jest runs tests in their own realm). */
 export function floatKind(value: unknown): 'Float32Array' | 'Float64Array' | null {
   if (!ArrayBuffer.isView(value)) return null;
+  // Same-realm fast path: the tag lookup below costs ~150 ns, more than a whole tiny softmax.
+  if (value instanceof Float32Array) return 'Float32Array';
+  if (value instanceof Float64Array) return 'Float64Array';
   const tag = Object.prototype.toString.call(value).slice(8, -1);
   return tag === 'Float32Array' || tag === 'Float64Array' ? tag : null;
 }

@@ -49,7 +49,7 @@ const JS_ALGORITHM: Record<SoftmaxAlgorithm, JsAlgorithm> = {
  * With `backend: 'auto'`, inputs of at most this many elements run on TypeScript: for them the
  * N-API call costs more than the work (measured by `npm run bench`, "tiny rows").
  */
-export const AUTO_JS_MAX_ELEMENTS = 32;
+export const AUTO_JS_MAX_ELEMENTS = 16;
 
 /** Rows handed to the TypeScript backend between two yields of the event loop in the async forms. */
 const ASYNC_CHUNK_ELEMENTS = 1 << 20;

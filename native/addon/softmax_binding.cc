@@ -73,8 +73,9 @@ SoftmaxCall unpack(const Napi::CallbackInfo& info) {
   if (y.ElementLength() != n) throw Napi::RangeError::New(env, "sketchmax.softmax: out must have x's length");
   if (!info[2].IsNumber()) throw Napi::TypeError::New(env, "sketchmax.softmax: rows must be a number");
   const double rows = info[2].As<Napi::Number>().DoubleValue();
-  if (!(rows >= 1) || rows != static_cast<double>(static_cast<uint64_t>(rows)) ||
-      n % static_cast<uint64_t>(rows) != 0) {
+  // Range first: the cast below is only defined for values that fit.
+  if (!(rows >= 1) || rows > static_cast<double>(n) ||
+      rows != static_cast<double>(static_cast<uint64_t>(rows)) || n % static_cast<uint64_t>(rows) != 0) {
     throw Napi::RangeError::New(env, "sketchmax.softmax: rows must be a positive integer dividing x.length");
   }
   if (!info[3].IsNumber()) throw Napi::TypeError::New(env, "sketchmax.softmax: algorithm must be a number");

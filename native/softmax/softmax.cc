@@ -102,12 +102,13 @@ void rows_impl(const KernelTable& k, SoftmaxAlgorithm algorithm, bool log, const
 }  // namespace
 
 size_t softmax_two_pass_min_bytes(Isa isa) {
-  // Measured rule (scripts/bench): two-pass does ~1.5x the arithmetic of three-pass reload and only
-  // wins when memory traffic dominates, i.e. once input and output no longer fit in the last-level
-  // cache share of this core. AVX2 lacks vscalef, so its two-pass is compute-bound and never wins.
-  if (isa != Isa::kAvx512) return std::numeric_limits<size_t>::max();
-  const CacheInfo& c = cache_info();
-  return c.l3_per_core_bytes;
+  // Two-pass does ~1.5x the arithmetic of three-pass reload but moves 12 bytes per float instead of
+  // 20, so it wins only once memory traffic dominates: when a row's input and output no longer fit
+  // in this core's share of the last-level cache (npm run bench, on AVX2: reload is faster up to
+  // 8 MiB of traffic, two-pass from 32 MiB on, 1.2x at 512 MiB). The scalar path is compute-bound at
+  // every size (two-pass computes exp twice), so there 'auto' never picks it.
+  if (isa == Isa::kScalar) return std::numeric_limits<size_t>::max();
+  return cache_info().l3_per_core_bytes;
 }
 
 SoftmaxAlgorithm softmax_auto_algorithm(Isa isa, size_t cols, size_t elem_size) {

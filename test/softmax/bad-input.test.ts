@@ -287,3 +287,37 @@ describe('setIsa', () => {
     expect(Array.from(out)).toEqual([3, 3, 3, 3]);
   });
 });
+
+// The addon re-checks its arguments, so even a caller that bypasses the TypeScript layer (another
+// package calling the binding directly) gets an error and never an out-of-bounds access.
+(hasNative ? describe : describe.skip)('the addon itself rejects bad arguments', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const binding = (require('../../lib/native') as typeof import('../../lib/native')).loadNative().binding!;
+  const raw = binding as unknown as { softmax: (...args: unknown[]) => unknown; softmaxAsync: (...args: unknown[]) => unknown };
+  const x = new Float32Array([1, 2, 3, 4]);
+  const cases: Array<[string, unknown[], string, RegExp]> = [
+    ['a plain array', [[1, 2], new Float32Array(2), 1, 0, false], 'TypeError', /x must be a Float32Array or Float64Array/],
+    ['an Int32Array out', [x, new Int32Array(4), 1, 0, false], 'TypeError', /out must be a Float32Array or Float64Array/],
+    ['mixed float types', [x, new Float64Array(4), 1, 0, false], 'TypeError', /same type/],
+    ['out of the wrong length', [x, new Float32Array(3), 1, 0, false], 'RangeError', /length/],
+    ['rows not dividing', [x, new Float32Array(4), 3, 0, false], 'RangeError', /rows/],
+    ['rows far too large', [x, new Float32Array(4), 1e30, 0, false], 'RangeError', /rows/],
+    ['rows NaN', [x, new Float32Array(4), NaN, 0, false], 'RangeError', /rows/],
+    ['an unknown algorithm', [x, new Float32Array(4), 1, 7, false], 'RangeError', /algorithm/],
+    ['too few arguments', [x], 'TypeError', /expected 5 arguments/],
+    ['an empty x', [new Float32Array(0), new Float32Array(0), 1, 0, false], 'RangeError', /empty/],
+  ];
+  for (const [what, args, name, message] of cases) {
+    test(`softmax with ${what}`, () => {
+      expectError(() => raw.softmax(...args), name, message);
+      expectError(() => raw.softmaxAsync(...args), name, message);
+    });
+  }
+  test('out partially overlapping x', () => {
+    const buf = new Float32Array(8);
+    buf.set([1, 2, 3, 4, 5, 6, 7, 8]);
+    const copy = buf.slice();
+    expectError(() => raw.softmax(buf.subarray(0, 4), buf.subarray(1, 5), 1, 0, false), 'RangeError', /overlaps/);
+    expect(checkSameBits('buffer after a refused call', buf, copy)).toEqual([]);
+  });
+});
