@@ -1,5 +1,7 @@
-// The TypeScript backend of softmax and log-softmax: the same three-pass algorithms and the same
-// special-value rules as the kernels, computed in float64 (Math.exp) and rounded once on store.
+// The TypeScript backend of softmax and log-softmax: the same algorithms and special-value rules as
+// the kernels, computed in float64 (Math.exp). Each store into a Float32Array rounds: three-pass
+// reload stores exp(x - max) and scales it in place, so its float32 outputs are rounded twice (as the
+// kernels' are); the other algorithms round once.
 import type { FloatArray } from '../types';
 import { logSumExpParts, raddextexp, vscaleextexp } from './two_pass_js';
 

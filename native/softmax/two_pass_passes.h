@@ -11,6 +11,7 @@
 #ifndef SKETCHMAX_SOFTMAX_TWO_PASS_PASSES_H_
 #define SKETCHMAX_SOFTMAX_TWO_PASS_PASSES_H_
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -30,18 +31,26 @@ inline double pow2_double(double d) {
   return r;
 }
 
-// m * 2^e in double; adding a block total rescales toward the larger exponent.
+// (m + c) * 2^e in double, c a Neumaier carry; adding a block total rescales toward the larger
+// exponent (exact: powers of two), so the total does not drift however many blocks a row has.
 struct ExtTotal {
   double m = 0.0;
+  double c = 0.0;
   double e = -1.0e300;
   void add(double mb, double eb) {
     if (eb > e) {
-      m = m * pow2_double(e - eb) + mb;
+      const double s = pow2_double(e - eb);
+      m *= s;
+      c *= s;
       e = eb;
     } else {
-      m += mb * pow2_double(eb - e);
+      mb *= pow2_double(eb - e);
     }
+    const double t = m + mb;
+    c += std::fabs(m) >= std::fabs(mb) ? (m - t) + mb : (mb - t) + m;
+    m = t;
   }
+  double value() const { return m + c; }
 };
 
 template <class Tr>
@@ -119,7 +128,7 @@ void pass_raddextexp(size_t n, const typename Tr::T* x, ExtSum<typename Tr::T>* 
     add_one(Tr::select(m, p, Tr::zero()), Tr::select(m, q, rest[0].e));
   }
   fold(rest, total);
-  out->m = total.m;
+  out->m = total.value();
   out->e = total.e;
   out->max = Tr::hmax(vmax);
 }

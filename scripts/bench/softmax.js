@@ -154,7 +154,8 @@ function runMultiRowLong(lib, cfg, progress) {
     const [rows, algorithm] = key.split('|');
     return { rows: Number(rows), cols: total / Number(rows), algorithm, medianNs: t.medianNs, geps: total / t.medianNs, samplesNs: t.samplesNs };
   });
-  return { isa: lib.bestIsa, total, results };
+  lib.sketchmax.setIsa(lib.bestIsa);
+  return { isa: lib.bestIsa, total, twoPassMinBytes: binding.softmaxTwoPassMinBytes(), results };
 }
 
 /** Section 3b: many short rows, native against the TypeScript backend. */

@@ -71,7 +71,7 @@ function cacheMarkers(machine, sx, xMin, xMax) {
     const x = sx(n);
     lines.push(
       `<line x1="${f(x)}" y1="${PLOT.top}" x2="${f(x)}" y2="${PLOT.bottom}" stroke="#999" stroke-dasharray="3 3"/>`,
-      `<text x="${f(x + 4)}" y="${PLOT.top + 14}" font-size="11" fill="#777">in+out = L${c.level} (${esc(c.size)})</text>`,
+      `<text x="${f(x + 4)}" y="${PLOT.top + 14}" font-size="11" fill="#777">in+out = L${c.level} (${bytes >= 1 << 20 ? `${bytes / (1 << 20)} MiB` : `${bytes / 1024} KiB`})</text>`,
     );
   }
   return lines;
