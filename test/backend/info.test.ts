@@ -142,7 +142,9 @@ function child(envChanges: Record<string, string | undefined>, entry: 'cjs' | 'e
   const body = `
     const x32 = new Float32Array(${JSON.stringify(X32)});
     const x64 = new Float64Array(${JSON.stringify(X64.map(String))}.map(Number));
-    const out = { info: s.info(), y32: Array.from(s.softmax(x32)), y64: Array.from(s.softmax(x64)), log64: Array.from(s.logSoftmax(x64)) };
+    // The backend info() reports, explicitly: these rows are short enough that 'auto' would run TypeScript.
+    const o = { backend: s.info().backend };
+    const out = { info: s.info(), y32: Array.from(s.softmax(x32, o)), y64: Array.from(s.softmax(x64, o)), log64: Array.from(s.logSoftmax(x64, o)) };
     process.stdout.write(JSON.stringify(out, (k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));`;
   const args =
     entry === 'cjs'
