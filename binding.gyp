@@ -18,10 +18,12 @@
       'target_name': 'sketchmax',
       'sources': [
         'native/addon/addon.cc',
+        'native/addon/sketch_binding.cc',
         'native/addon/softmax_binding.cc',
         'native/cpu/cache_info.cc',
         'native/cpu/cpu_features.cc',
         'native/cpu/dispatch.cc',
+        'native/sketch/sketch.cc',
         'native/softmax/softmax.cc',
       ],
       'dependencies': [

@@ -7,6 +7,7 @@ set(SKETCHMAX_CORE_SOURCES
     ${SKETCHMAX_NATIVE}/cpu/cpu_features.cc
     ${SKETCHMAX_NATIVE}/cpu/dispatch.cc
     ${SKETCHMAX_NATIVE}/cpu/cache_info.cc
+    ${SKETCHMAX_NATIVE}/sketch/sketch.cc
     ${SKETCHMAX_NATIVE}/softmax/softmax.cc)
 set(SKETCHMAX_AVX2_FLAGS -mavx2 -mfma)
 set(SKETCHMAX_AVX512_FLAGS -mavx512f -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma)

@@ -13,6 +13,8 @@ export interface NativeBinding {
   softmaxAsync<T extends Float32Array | Float64Array>(x: T, out: T, rows: number, algorithm: number, log: boolean): Promise<T>;
   /** Input + output bytes of a row from which 'auto' runs two-pass on the ISA in effect (Infinity: never). */
   softmaxTwoPassMinBytes(): number;
+  /** S·[A | b] (internal; see native/addon/sketch_binding.cc for the argument layout). */
+  sketchApply(A: Float64Array, n: number, d: number, b: Float64Array | null, kind: number, m: number, k0: number, k1: number, nnz: number): Float64Array;
   /** The bench's memory floor: one streaming read of x and one out-of-place pass out = c * x. */
   benchFloorPass<T extends Float32Array | Float64Array>(x: T, out: T, rows: number, algorithm: number, log: boolean): void;
 }

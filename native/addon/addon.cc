@@ -37,6 +37,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("bestIsa", Napi::Function::New(env, GetBestIsa, "bestIsa"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   register_softmax(env, exports);
+  register_sketch(env, exports);
   return exports;
 }
 

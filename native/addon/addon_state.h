@@ -15,6 +15,7 @@ struct AddonState {
 inline AddonState& addon_state(Napi::Env env) { return *env.GetInstanceData<AddonState>(); }
 
 void register_softmax(Napi::Env env, Napi::Object exports);
+void register_sketch(Napi::Env env, Napi::Object exports);
 
 }  // namespace sketchmax
 
