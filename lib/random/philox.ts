@@ -8,6 +8,8 @@ const M1 = 0xcd9e8d57;
 const W0 = 0x9e3779b9;
 const W1 = 0xbb67ae85;
 const ROUNDS = 10;
+// Module-level copy: a global lookup inside the round loop is slow in sandboxed realms (jest's vm).
+const imul = Math.imul;
 
 /** High 32 bits of the 64-bit product of two uint32 values. */
 function mulhi(a: number, b: number): number {
@@ -35,9 +37,9 @@ export function philox4x32_10(c: ArrayLike<number>, k: ArrayLike<number>, out: U
   let k1 = k[1] >>> 0;
   for (let r = 0; r < ROUNDS; r++) {
     const hi0 = mulhi(M0, c0);
-    const lo0 = Math.imul(M0, c0) >>> 0;
+    const lo0 = imul(M0, c0) >>> 0;
     const hi1 = mulhi(M1, c2);
-    const lo1 = Math.imul(M1, c2) >>> 0;
+    const lo1 = imul(M1, c2) >>> 0;
     c0 = (hi1 ^ c1 ^ k0) >>> 0;
     c1 = lo1;
     c2 = (hi0 ^ c3 ^ k1) >>> 0;

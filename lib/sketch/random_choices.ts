@@ -15,13 +15,14 @@ export const STREAM_SRHT_SIGNS = 3;
 export const STREAM_SRHT_ROWS = 4;
 export const STREAM_SPARSE = 5;
 
+const { floor, sqrt, log, cos, sin, PI } = Math;
 const TWO_POW_32 = 0x100000000;
 const TWO_POW_M32 = 2 ** -32;
 const TWO_POW_M53 = 2 ** -53;
 
 /** The four words of block `draw` of `index` in `stream`. */
 export function block(key: readonly [number, number], stream: number, index: number, draw: number, out: Uint32Array): Uint32Array {
-  return philox4x32_10([index % TWO_POW_32, Math.floor(index / TWO_POW_32), draw, stream], key, out);
+  return philox4x32_10([index % TWO_POW_32, floor(index / TWO_POW_32), draw, stream], key, out);
 }
 
 /** A uniform double in [0, 1) with 53 random bits from two words. */
@@ -31,7 +32,7 @@ export function uniform53(hi: number, lo: number): number {
 
 /** A uniform integer in [0, range) for range <= 2^53 (bias below range / 2^53). */
 export function uniformIndex(hi: number, lo: number, range: number): number {
-  return Math.floor(uniform53(hi, lo) * range);
+  return floor(uniform53(hi, lo) * range);
 }
 
 /** +1 or -1 from the top bit of a word. */
@@ -52,10 +53,10 @@ export function denseColumn(key: readonly [number, number], gaussian: boolean, j
       for (let p = 0; p < 2; p++) {
         const u1 = (w[2 * p] + 0.5) * TWO_POW_M32;
         const u2 = (w[2 * p + 1] + 0.5) * TWO_POW_M32;
-        const radius = Math.sqrt(-2 * Math.log(u1));
+        const radius = sqrt(-2 * log(u1));
         const r = 4 * q + 2 * p;
-        if (r < m) out[r] = radius * Math.cos(2 * Math.PI * u2);
-        if (r + 1 < m) out[r + 1] = radius * Math.sin(2 * Math.PI * u2);
+        if (r < m) out[r] = radius * cos(2 * PI * u2);
+        if (r + 1 < m) out[r + 1] = radius * sin(2 * PI * u2);
       }
     } else {
       for (let t = 0; t < 4 && 4 * q + t < m; t++) out[4 * q + t] = sign(w[t]);
