@@ -72,8 +72,10 @@ function prepare<T extends FloatArray>(fn: string, x: unknown, options: unknown)
   const algorithm = o.algorithm === undefined ? 'auto' : checkEnum(fn, 'options.algorithm', o.algorithm, ALGORITHMS);
   const backend = o.backend === undefined ? 'auto' : checkEnum(fn, 'options.backend', o.backend, BACKENDS);
   const f32 = floatKind(input) === 'Float32Array';
-  const out = o.out === undefined ? ((f32 ? new Float32Array(input.length) : new Float64Array(input.length)) as T) : checkOut(fn, input, o.out);
+  const given = o.out === undefined ? undefined : checkOut(fn, input, o.out);
   const native = resolveBackend(fn, backend);
+  // Allocated only once every check has passed, so a refused call allocates nothing.
+  const out = given ?? ((f32 ? new Float32Array(input.length) : new Float64Array(input.length)) as T);
   const tiny = backend === 'auto' && input.length <= AUTO_JS_MAX_ELEMENTS;
   return { x: input, out, rows, cols: input.length / rows, f32, algorithm, native: tiny ? null : native };
 }

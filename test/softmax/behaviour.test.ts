@@ -174,9 +174,15 @@ describeNative('native and TypeScript backends agree within the bounds', () => {
           const [lo, hi] = dtype === 'f32' ? [-100, 100] : [-700, 700];
           for (const set of [inputs(dtype, 'agree'), inputs(dtype, 'agree-wide', lo, hi)]) {
             for (const { label, x, rows } of set) {
+              const ref = reference(x, rows, dtype);
               for (const algorithm of ALGORITHMS) {
                 const n = call(op, x, { rows, algorithm, backend: 'native' });
                 const j = call(op, x, { rows, algorithm, backend: 'js' });
+                // Each side within the documented bound of the exact value, and so within twice it of the other.
+                for (const [side, y] of [['native', n], ['js', j]] as const) {
+                  const args = { label: `${op} ${dtype} ${label} ${algorithm} ${side}`, x, got: y, rows, dtype };
+                  problems.push(...(op === 'softmax' ? checkSoftmax({ ...args, ref: ref.soft! }) : checkLogSoftmax({ ...args, ref: ref.log! })));
+                }
                 problems.push(...checkAgree(`${op} ${dtype} ${label} ${algorithm} native/${isa} vs js`, n, j, dtype, op === 'logSoftmax'));
               }
             }
