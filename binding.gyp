@@ -12,7 +12,8 @@
     {
       'target_name': 'sketchmax_scalar',
       'type': 'static_library',
-      'sources': ['native/softmax/three_pass_scalar.cc', 'native/softmax/two_pass_scalar.cc'],
+      'sources': ['native/softmax/three_pass_scalar.cc', 'native/softmax/two_pass_scalar.cc',
+                      'native/linalg/dense_scalar.cc'],
     },
     {
       'target_name': 'sketchmax',
@@ -47,7 +48,8 @@
         {
           'target_name': 'sketchmax_avx2',
           'type': 'static_library',
-          'sources': ['native/softmax/three_pass_avx2.cc', 'native/softmax/two_pass_avx2.cc'],
+          'sources': ['native/softmax/three_pass_avx2.cc', 'native/softmax/two_pass_avx2.cc',
+                      'native/linalg/dense_avx2.cc'],
           'cflags_cc': ['-mavx2', '-mfma'],
           'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-mavx2', '-mfma']},
           'msvs_settings': {'VCCLCompilerTool': {'EnableEnhancedInstructionSet': '5'}},
@@ -55,7 +57,8 @@
         {
           'target_name': 'sketchmax_avx512',
           'type': 'static_library',
-          'sources': ['native/softmax/three_pass_avx512.cc', 'native/softmax/two_pass_avx512.cc'],
+          'sources': ['native/softmax/three_pass_avx512.cc', 'native/softmax/two_pass_avx512.cc',
+                      'native/linalg/dense_avx512.cc'],
           # g++ 12 warns falsely inside its own avx512fintrin.h (_mm512_undefined_*).
           'cflags_cc': ['-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-mavx2', '-mfma',
                         '-Wno-uninitialized', '-Wno-maybe-uninitialized'],

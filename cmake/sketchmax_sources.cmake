@@ -1,8 +1,11 @@
 # Source lists and per-ISA flags, shared by CMakeLists.txt; binding.gyp lists the same files.
 set(SKETCHMAX_NATIVE ${CMAKE_CURRENT_LIST_DIR}/../native)
-set(SKETCHMAX_SCALAR_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_scalar.cc ${SKETCHMAX_NATIVE}/softmax/two_pass_scalar.cc)
-set(SKETCHMAX_AVX2_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_avx2.cc ${SKETCHMAX_NATIVE}/softmax/two_pass_avx2.cc)
-set(SKETCHMAX_AVX512_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_avx512.cc ${SKETCHMAX_NATIVE}/softmax/two_pass_avx512.cc)
+set(SKETCHMAX_SCALAR_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_scalar.cc ${SKETCHMAX_NATIVE}/softmax/two_pass_scalar.cc
+    ${SKETCHMAX_NATIVE}/linalg/dense_scalar.cc)
+set(SKETCHMAX_AVX2_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_avx2.cc ${SKETCHMAX_NATIVE}/softmax/two_pass_avx2.cc
+    ${SKETCHMAX_NATIVE}/linalg/dense_avx2.cc)
+set(SKETCHMAX_AVX512_SOURCES ${SKETCHMAX_NATIVE}/softmax/three_pass_avx512.cc ${SKETCHMAX_NATIVE}/softmax/two_pass_avx512.cc
+    ${SKETCHMAX_NATIVE}/linalg/dense_avx512.cc)
 set(SKETCHMAX_CORE_SOURCES
     ${SKETCHMAX_NATIVE}/cpu/cpu_features.cc
     ${SKETCHMAX_NATIVE}/cpu/dispatch.cc

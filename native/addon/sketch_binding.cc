@@ -60,7 +60,7 @@ Napi::Value SketchApply(const Napi::CallbackInfo& info) {
     if (spec.rows > N) fail_range(env, "rows must not exceed n padded to a power of two for srht");
   }
   Napi::Float64Array out = Napi::Float64Array::New(env, spec.rows * k);
-  if (!sketch_apply(spec, A, n, d, b, out.Data())) {
+  if (!sketch_apply(kernel_table(addon_state(env).isa), spec, A, n, d, b, out.Data(), 1)) {
     throw Napi::Error::New(env, "sketchmax.sketch: out of memory for the SRHT's padded copy of A");
   }
   return out;

@@ -16,12 +16,15 @@ constexpr bool kHasX86Kernels = false;
 #endif
 
 const KernelTable kScalarTable{Isa::kScalar, SKETCHMAX_SOFTMAX_UKERNELS_TABLE(float, f32_scalar),
-                               SKETCHMAX_SOFTMAX_UKERNELS_TABLE(double, f64_scalar)};
+                               SKETCHMAX_SOFTMAX_UKERNELS_TABLE(double, f64_scalar),
+                               SKETCHMAX_DENSE_UKERNELS_TABLE(scalar)};
 #if defined(__x86_64__) || defined(_M_X64)
 const KernelTable kAvx2Table{Isa::kAvx2, SKETCHMAX_SOFTMAX_UKERNELS_TABLE(float, f32_avx2),
-                             SKETCHMAX_SOFTMAX_UKERNELS_TABLE(double, f64_avx2)};
+                             SKETCHMAX_SOFTMAX_UKERNELS_TABLE(double, f64_avx2),
+                             SKETCHMAX_DENSE_UKERNELS_TABLE(avx2)};
 const KernelTable kAvx512Table{Isa::kAvx512, SKETCHMAX_SOFTMAX_UKERNELS_TABLE(float, f32_avx512),
-                               SKETCHMAX_SOFTMAX_UKERNELS_TABLE(double, f64_avx512)};
+                               SKETCHMAX_SOFTMAX_UKERNELS_TABLE(double, f64_avx512),
+                               SKETCHMAX_DENSE_UKERNELS_TABLE(avx512)};
 #endif
 
 Isa detect_best() {

@@ -3,6 +3,7 @@
 #ifndef SKETCHMAX_CPU_DISPATCH_H_
 #define SKETCHMAX_CPU_DISPATCH_H_
 
+#include "linalg/dense_ukernels.h"
 #include "softmax/softmax_ukernels.h"
 
 namespace sketchmax {
@@ -13,6 +14,7 @@ struct KernelTable {
   Isa isa;
   SoftmaxUkernels<float> softmax_f32;
   SoftmaxUkernels<double> softmax_f64;
+  DenseUkernels dense;
 };
 
 // The best ISA this CPU and OS can run (detected once, thread-safe).

@@ -93,11 +93,17 @@ void sparse(PhiloxKey key, const double* A, size_t n, size_t d, const double* b,
 
 }  // namespace
 
-bool sketch_apply(const SketchSpec& spec, const double* A, size_t n, size_t d, const double* b,
-                  double* out) {
-  const PhiloxKey key{spec.key[0], spec.key[1]};
+bool sketch_apply(const KernelTable& kernels, const SketchSpec& spec, const double* A, size_t n, size_t d,
+                  const double* b, double* out, unsigned threads) {
   const size_t k = d + (b ? 1 : 0);
   for (size_t i = 0; i < spec.rows * k; ++i) out[i] = 0.0;
+  return sketch_accumulate(kernels, spec, A, n, d, b, 0, out, threads);
+}
+
+// TODO(sketch kernels): row0, kernels and threads are not used yet.
+bool sketch_accumulate(const KernelTable&, const SketchSpec& spec, const double* A, size_t n, size_t d,
+                       const double* b, uint64_t, double* out, unsigned) {
+  const PhiloxKey key{spec.key[0], spec.key[1]};
   switch (spec.kind) {
     case SketchKind::kGaussian:
     case SketchKind::kRademacher:

@@ -20,10 +20,20 @@ struct SketchSpec {
   size_t nnz_per_column;       // sparse sign only (CountSketch uses 1)
 };
 
-// out (m x k row-major, k = d + (b ? 1 : 0)) = S·[A | b]; A is n x d row-major; out is overwritten.
-// Returns false only when memory for SRHT's padded copy could not be allocated.
-bool sketch_apply(const SketchSpec& spec, const double* A, size_t n, size_t d, const double* b,
-                  double* out);
+struct KernelTable;
+
+// out (m x k row-major, k = d + (b ? 1 : 0)) += S[:, row0 : row0 + n]·[A | b]: the contribution of
+// the n rows of A (row-major, n x d) that are rows row0.. of the whole matrix. Summing the calls
+// over a partition of the rows gives S·[A | b] to rounding. SRHT needs the whole matrix at once
+// (row0 = 0, n the total rows). Uses the kernels of `kernels` and up to `threads` threads; S (every
+// random choice) never depends on either, and neither do the results for the sparse kinds.
+// Returns false only when memory could not be allocated (out is then unspecified).
+bool sketch_accumulate(const KernelTable& kernels, const SketchSpec& spec, const double* A, size_t n, size_t d,
+                       const double* b, uint64_t row0, double* out, unsigned threads);
+
+// out = S·[A | b] (overwrites out): sketch_accumulate from zero with row0 = 0.
+bool sketch_apply(const KernelTable& kernels, const SketchSpec& spec, const double* A, size_t n, size_t d,
+                  const double* b, double* out, unsigned threads);
 
 }  // namespace sketchmax
 

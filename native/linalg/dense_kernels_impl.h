@@ -1,0 +1,185 @@
+// The dense microkernels of dense_ukernels.h as templates over a vector traits type (vec_<isa>.h).
+// Each ISA unit (dense_<isa>.cc) includes this with its own traits and instantiates it once through
+// SKETCHMAX_DEFINE_DENSE_UKERNELS; everything here is in an anonymous namespace, so an AVX-512
+// instantiation can never be linked into a scalar caller.
+#ifndef SKETCHMAX_LINALG_DENSE_KERNELS_IMPL_H_
+#define SKETCHMAX_LINALG_DENSE_KERNELS_IMPL_H_
+
+#include <cstddef>
+
+namespace sketchmax {
+namespace {
+
+// A · x for up to four rows at once (R rows), sharing the loads of x.
+template <class T, int R>
+inline void dots(size_t cols, const double* A, size_t lda, const double* x, double* out) {
+  using V = typename T::V;
+  V acc[R];
+  for (int r = 0; r < R; ++r) acc[r] = T::zero();
+  size_t c = 0;
+  for (; c + T::kLanes <= cols; c += T::kLanes) {
+    const V xv = T::load(x + c);
+    for (int r = 0; r < R; ++r) acc[r] = T::fmadd(T::load(A + r * lda + c), xv, acc[r]);
+  }
+  if (c < cols) {
+    const auto m = T::tail(cols - c);
+    const V xv = T::maskz_load(m, x + c);
+    for (int r = 0; r < R; ++r) acc[r] = T::fmadd(T::maskz_load(m, A + r * lda + c), xv, acc[r]);
+  }
+  for (int r = 0; r < R; ++r) out[r] = T::hsum(acc[r]);
+}
+
+// w += Σ_r y[r] · A_r over R rows, loading and storing each chunk of w once.
+template <class T, int R>
+inline void axpys(size_t cols, const double* A, size_t lda, const double* y, double* w) {
+  using V = typename T::V;
+  V yv[R];
+  for (int r = 0; r < R; ++r) yv[r] = T::set1(y[r]);
+  size_t c = 0;
+  for (; c + T::kLanes <= cols; c += T::kLanes) {
+    V acc = T::load(w + c);
+    for (int r = 0; r < R; ++r) acc = T::fmadd(T::load(A + r * lda + c), yv[r], acc);
+    T::store(w + c, acc);
+  }
+  if (c < cols) {
+    const auto m = T::tail(cols - c);
+    V acc = T::maskz_load(m, w + c);
+    for (int r = 0; r < R; ++r) acc = T::fmadd(T::maskz_load(m, A + r * lda + c), yv[r], acc);
+    T::mask_store(w + c, m, acc);
+  }
+}
+
+template <class T>
+void dot_rows_t(size_t rows, size_t cols, const double* A, size_t lda, const double* x, double* y) {
+  size_t i = 0;
+  for (; i + 4 <= rows; i += 4) dots<T, 4>(cols, A + i * lda, lda, x, y + i);
+  for (; i < rows; ++i) dots<T, 1>(cols, A + i * lda, lda, x, y + i);
+}
+
+template <class T>
+void axpy_rows_t(size_t rows, size_t cols, const double* A, size_t lda, const double* y, double* w) {
+  size_t i = 0;
+  for (; i + 4 <= rows; i += 4) axpys<T, 4>(cols, A + i * lda, lda, y + i, w);
+  for (; i < rows; ++i) axpys<T, 1>(cols, A + i * lda, lda, y + i, w);
+}
+
+// Four rows at a time: their dots, then one sweep of w; rows are read twice from L1, once from memory.
+template <class T>
+double lsqr_rows_t(size_t rows, size_t cols, const double* A, size_t lda, const double* v, double alpha,
+                   double* u, double* w) {
+  double sumsq = 0.0;
+  size_t i = 0;
+  double t[4];
+  for (; i + 4 <= rows; i += 4) {
+    dots<T, 4>(cols, A + i * lda, lda, v, t);
+    for (int r = 0; r < 4; ++r) {
+      u[i + r] = t[r] - alpha * u[i + r];
+      sumsq += u[i + r] * u[i + r];
+    }
+    axpys<T, 4>(cols, A + i * lda, lda, u + i, w);
+  }
+  for (; i < rows; ++i) {
+    dots<T, 1>(cols, A + i * lda, lda, v, t);
+    u[i] = t[0] - alpha * u[i];
+    sumsq += u[i] * u[i];
+    axpys<T, 1>(cols, A + i * lda, lda, u + i, w);
+  }
+  return sumsq;
+}
+
+template <class T>
+void axpy_t(size_t k, double alpha, const double* x, double* y) {
+  const typename T::V a = T::set1(alpha);
+  size_t c = 0;
+  for (; c + T::kLanes <= k; c += T::kLanes) T::store(y + c, T::add(T::load(y + c), T::mul(a, T::load(x + c))));
+  if (c < k) {
+    const auto m = T::tail(k - c);
+    T::mask_store(y + c, m, T::add(T::maskz_load(m, y + c), T::mul(a, T::maskz_load(m, x + c))));
+  }
+}
+
+template <class T>
+void butterfly_t(size_t k, double* p, double* q) {
+  size_t c = 0;
+  for (; c + T::kLanes <= k; c += T::kLanes) {
+    const typename T::V u = T::load(p + c), v = T::load(q + c);
+    T::store(p + c, T::add(u, v));
+    T::store(q + c, T::sub(u, v));
+  }
+  if (c < k) {
+    const auto m = T::tail(k - c);
+    const typename T::V u = T::maskz_load(m, p + c), v = T::maskz_load(m, q + c);
+    T::mask_store(p + c, m, T::add(u, v));
+    T::mask_store(q + c, m, T::sub(u, v));
+  }
+}
+
+// One register tile of C: R rows (R <= 4) by one vector of columns (masked when `m` is partial).
+// kTransA: A is K x M (element (i, p) at A[p * lda + i]); otherwise M x K (A[i * lda + p]).
+// kSub: C -= A·B; otherwise C += A·B. Each entry is updated in place, p ascending, mul then add/sub.
+template <class T, int R, bool kTransA, bool kSub>
+inline void gemm_tile(size_t K, const double* A, size_t lda, const double* B, size_t ldb, double* C, size_t ldc,
+                      typename T::M m, bool full) {
+  using V = typename T::V;
+  V acc[R];
+  for (int r = 0; r < R; ++r) acc[r] = full ? T::load(C + r * ldc) : T::maskz_load(m, C + r * ldc);
+  for (size_t p = 0; p < K; ++p) {
+    const V b = full ? T::load(B + p * ldb) : T::maskz_load(m, B + p * ldb);
+    for (int r = 0; r < R; ++r) {
+      const double a = kTransA ? A[p * lda + r] : A[r * lda + p];
+      const V prod = T::mul(T::set1(a), b);
+      acc[r] = kSub ? T::sub(acc[r], prod) : T::add(acc[r], prod);
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    if (full) T::store(C + r * ldc, acc[r]);
+    else T::mask_store(C + r * ldc, m, acc[r]);
+  }
+}
+
+template <class T, bool kTransA, bool kSub>
+void gemm_t(size_t M, size_t N, size_t K, const double* A, size_t lda, const double* B, size_t ldb, double* C,
+            size_t ldc) {
+  const auto all = T::tail(T::kLanes);
+  for (size_t j = 0; j < N; j += T::kLanes) {
+    const bool full = j + T::kLanes <= N;
+    const auto m = full ? all : T::tail(N - j);
+    size_t i = 0;
+    for (; i + 4 <= M; i += 4) {
+      const double* Ai = kTransA ? A + i : A + i * lda;
+      gemm_tile<T, 4, kTransA, kSub>(K, Ai, lda, B + j, ldb, C + i * ldc + j, ldc, m, full);
+    }
+    for (; i < M; ++i) {
+      const double* Ai = kTransA ? A + i : A + i * lda;
+      gemm_tile<T, 1, kTransA, kSub>(K, Ai, lda, B + j, ldb, C + i * ldc + j, ldc, m, full);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sketchmax
+
+// Defines the extern kernels of dense_ukernels.h for one ISA from traits type T.
+#define SKETCHMAX_DEFINE_DENSE_UKERNELS(T, suffix)                                                       \
+  void dot_rows_##suffix(size_t rows, size_t cols, const double* A, size_t lda, const double* x, double* y) { \
+    dot_rows_t<T>(rows, cols, A, lda, x, y);                                                              \
+  }                                                                                                      \
+  void axpy_rows_##suffix(size_t rows, size_t cols, const double* A, size_t lda, const double* y, double* w) { \
+    axpy_rows_t<T>(rows, cols, A, lda, y, w);                                                             \
+  }                                                                                                      \
+  double lsqr_rows_##suffix(size_t rows, size_t cols, const double* A, size_t lda, const double* v,       \
+                            double alpha, double* u, double* w) {                                         \
+    return lsqr_rows_t<T>(rows, cols, A, lda, v, alpha, u, w);                                            \
+  }                                                                                                      \
+  void axpy_##suffix(size_t k, double alpha, const double* x, double* y) { axpy_t<T>(k, alpha, x, y); }   \
+  void butterfly_##suffix(size_t k, double* p, double* q) { butterfly_t<T>(k, p, q); }                    \
+  void gemm_tn_##suffix(size_t M, size_t N, size_t K, const double* A, size_t lda, const double* B,      \
+                        size_t ldb, double* C, size_t ldc) {                                              \
+    gemm_t<T, true, false>(M, N, K, A, lda, B, ldb, C, ldc);                                              \
+  }                                                                                                      \
+  void gemm_nn_sub_##suffix(size_t M, size_t N, size_t K, const double* A, size_t lda, const double* B,  \
+                            size_t ldb, double* C, size_t ldc) {                                          \
+    gemm_t<T, false, true>(M, N, K, A, lda, B, ldb, C, ldc);                                              \
+  }
+
+#endif  // SKETCHMAX_LINALG_DENSE_KERNELS_IMPL_H_
