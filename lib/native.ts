@@ -15,8 +15,23 @@ export interface NativeBinding {
   softmaxTwoPassMinBytes(): number;
   /** S·[A | b] (internal; see native/addon/sketch_binding.cc for the argument layout). */
   sketchApply(A: Float64Array, n: number, d: number, b: Float64Array | null, kind: number, m: number, k0: number, k1: number, nnz: number): Float64Array;
+  /** Adds S[:, row0 : row0 + n]·[A | b] into out (native/addon/sketch_binding.cc). */
+  sketchAccumulate(A: Float64Array, n: number, d: number, b: Float64Array | null, kind: number, m: number, k0: number, k1: number, nnz: number, row0: number, out: Float64Array, threads: number): void;
+  /** The native solver on resolved options (native/addon/lstsq_binding.cc). */
+  lstsq(A: Float64Array, n: number, d: number, b: Float64Array, method: number, kind: number, m: number, k0: number, k1: number, nnz: number, tolerance: number, maxIterations: number, threads: number): NativeLstsqResult;
+  lstsqAsync(A: Float64Array, n: number, d: number, b: Float64Array, method: number, kind: number, m: number, k0: number, k1: number, nnz: number, tolerance: number, maxIterations: number, threads: number, onProgress: ((p: { pass: number; iteration: number; estimate: number }) => void) | null, control: Int32Array): Promise<NativeLstsqResult>;
   /** The bench's memory floor: one streaming read of x and one out-of-place pass out = c * x. */
   benchFloorPass<T extends Float32Array | Float64Array>(x: T, out: T, rows: number, algorithm: number, log: boolean): void;
+}
+
+export interface NativeLstsqResult {
+  x: Float64Array;
+  residualNorm: number;
+  iterations: number;
+  method: 'qr' | 'sketch-and-solve' | 'sketch-precondition';
+  sketchRows: number;
+  rank: number;
+  converged: boolean;
 }
 
 export interface LoadResult {

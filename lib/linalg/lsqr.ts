@@ -67,6 +67,8 @@ export interface LsqrOptions {
   tolerance?: number;
   /** Iteration cap. Default 2·cols + 50 (in exact arithmetic LSQR finishes in ≤ cols steps). */
   maxIterations?: number;
+  /** Called after every iteration with the backward-error estimate ‖Āᵀr‖/(‖Ā‖‖r‖) (progress reports). */
+  onIteration?: (iteration: number, estimate: number) => void;
 }
 
 export type LsqrStop = 'exact' | 'compatible' | 'least-squares' | 'max-iterations';
@@ -187,6 +189,7 @@ export function lsqr(op: LinearOperator, b: Float64Array, options: LsqrOptions =
 
     rnorm = phibar;
     arnorm = phibar * alpha * abs(c);
+    options.onIteration?.(itn, arnorm / (anorm * rnorm));
     if (alpha === 0 || beta === 0) return finish(itn, 'exact', rnorm, arnorm, anorm);
     let zz = 0;
     for (let j = 0; j < d; j++) {

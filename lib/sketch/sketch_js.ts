@@ -17,10 +17,15 @@ export interface SketchSpec {
   nnzPerColumn?: number;
 }
 
-/** S·[A | b] as an m x (d + 1) row-major array when b is given, else m x d. */
-export function sketchJs(fn: string, A: Matrix, b: ArrayLike<number> | null, spec: SketchSpec): Float64Array {
+/**
+ * S·[A | b] as an m x (d + 1) row-major array when b is given, else m x d. With `row0` and `out`:
+ * adds S[:, row0 : row0 + A.rows]·[A | b] to out, A being rows row0.. of a larger matrix (not for
+ * 'srht', whose transform needs the whole matrix).
+ */
+export function sketchJs(fn: string, A: Matrix, b: ArrayLike<number> | null, spec: SketchSpec, row0 = 0, out?: Float64Array): Float64Array {
   const key = seedToKey(fn, spec.seed);
   const k = A.cols + (b ? 1 : 0);
+  const acc = out ?? new Float64Array(spec.rows * k);
   const row = (j: number, out: Float64Array): Float64Array => {
     for (let c = 0; c < A.cols; c++) out[c] = A.data[j * A.cols + c];
     if (b) out[A.cols] = b[j];
@@ -29,25 +34,24 @@ export function sketchJs(fn: string, A: Matrix, b: ArrayLike<number> | null, spe
   switch (spec.kind) {
     case 'gaussian':
     case 'rademacher':
-      return dense(key, spec.kind === 'gaussian', A.rows, k, spec.rows, row);
+      return dense(key, spec.kind === 'gaussian', A.rows, k, spec.rows, row, row0, acc);
     case 'srht':
-      return srht(key, A.rows, k, spec.rows, row);
+      return srht(key, A.rows, k, spec.rows, row, acc);
     case 'countsketch':
-      return sparse(key, A.rows, k, spec.rows, 1, row);
+      return sparse(key, A.rows, k, spec.rows, 1, row, row0, acc);
     case 'sparse-sign':
-      return sparse(key, A.rows, k, spec.rows, spec.nnzPerColumn ?? 8, row);
+      return sparse(key, A.rows, k, spec.rows, spec.nnzPerColumn ?? 8, row, row0, acc);
   }
 }
 
 type RowReader = (j: number, out: Float64Array) => Float64Array;
 
-function dense(key: [number, number], gaussian: boolean, n: number, k: number, m: number, row: RowReader): Float64Array {
-  const out = new Float64Array(m * k);
+function dense(key: [number, number], gaussian: boolean, n: number, k: number, m: number, row: RowReader, row0: number, out: Float64Array): Float64Array {
   const s = new Float64Array(m);
   const a = new Float64Array(k);
   const scale = 1 / Math.sqrt(m);
   for (let j = 0; j < n; j++) {
-    denseColumn(key, gaussian, j, m, s);
+    denseColumn(key, gaussian, row0 + j, m, s);
     row(j, a);
     for (let r = 0; r < m; r++) {
       const sr = s[r] * scale;
@@ -75,7 +79,7 @@ export function fwhtRows(X: Float64Array, N: number, k: number): void {
   }
 }
 
-function srht(key: [number, number], n: number, k: number, m: number, row: RowReader): Float64Array {
+function srht(key: [number, number], n: number, k: number, m: number, row: RowReader, out: Float64Array): Float64Array {
   let N = 1;
   while (N < n) N *= 2;
   const X = new Float64Array(N * k);
@@ -88,20 +92,18 @@ function srht(key: [number, number], n: number, k: number, m: number, row: RowRe
   }
   fwhtRows(X, N, k);
   const rows = srhtRows(key, N, m);
-  const out = new Float64Array(m * k);
   const scale = 1 / Math.sqrt(m); // sqrt(N/m) * (1/sqrt(N)) for the unnormalised transform
-  for (let r = 0; r < m; r++) for (let c = 0; c < k; c++) out[r * k + c] = scale * X[rows[r] * k + c];
+  for (let r = 0; r < m; r++) for (let c = 0; c < k; c++) out[r * k + c] += scale * X[rows[r] * k + c];
   return out;
 }
 
-function sparse(key: [number, number], n: number, k: number, m: number, s: number, row: RowReader): Float64Array {
-  const out = new Float64Array(m * k);
+function sparse(key: [number, number], n: number, k: number, m: number, s: number, row: RowReader, row0: number, out: Float64Array): Float64Array {
   const buckets = new Uint32Array(s);
   const signs = new Float64Array(s);
   const a = new Float64Array(k);
   const scale = 1 / Math.sqrt(s);
   for (let j = 0; j < n; j++) {
-    sparseColumn(key, j, m, s, buckets, signs);
+    sparseColumn(key, row0 + j, m, s, buckets, signs);
     row(j, a);
     for (let t = 0; t < s; t++) {
       const o = buckets[t] * k;

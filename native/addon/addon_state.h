@@ -16,6 +16,7 @@ inline AddonState& addon_state(Napi::Env env) { return *env.GetInstanceData<Addo
 
 void register_softmax(Napi::Env env, Napi::Object exports);
 void register_sketch(Napi::Env env, Napi::Object exports);
+void register_lstsq(Napi::Env env, Napi::Object exports);
 
 }  // namespace sketchmax
 

@@ -1,7 +1,10 @@
-// N-API glue for the sketch kernels (internal until the public sketch() API lands):
-//   sketchApply(A: Float64Array, n, d, b: Float64Array | null, kind, m, k0, k1, nnz) -> Float64Array
-// returns S·[A | b] (m x (d + (b ? 1 : 0)), row-major). kind: 0 gaussian, 1 rademacher, 2 srht,
-// 3 countsketch, 4 sparse-sign; (k0, k1) the Philox key. Every argument is re-checked here.
+// N-API glue for the sketch kernels. The TypeScript layer (lib/sketch/sketch.ts) validates every
+// argument first; the checks here only keep a bad direct call from reading or writing out of bounds.
+//   sketchAccumulate(A: Float64Array, n, d, b: Float64Array | null, kind, m, k0, k1, nnz, row0,
+//                    out: Float64Array, threads) -> undefined
+// adds S[:, row0 : row0 + n]·[A | b] to out (m x (d + (b ? 1 : 0)), row-major). kind: 0 gaussian,
+// 1 rademacher, 2 srht, 3 countsketch, 4 sparse-sign; (k0, k1) the Philox key.
+//   sketchApply(A, n, d, b, kind, m, k0, k1, nnz) -> Float64Array: S·[A | b] in a new array.
 #include <napi.h>
 
 #include <cmath>
@@ -9,10 +12,13 @@
 #include <string>
 
 #include "addon/addon_state.h"
+#include "cpu/parallel.h"
 #include "sketch/sketch.h"
 
 namespace sketchmax {
 namespace {
+
+constexpr double kMaxDim = 9007199254740991.0;
 
 [[noreturn]] void fail_range(Napi::Env env, const std::string& what) {
   throw Napi::RangeError::New(env, "sketchmax.sketch: " + what);
@@ -25,7 +31,7 @@ size_t whole(Napi::Env env, const Napi::Value& v, const char* name, double max) 
   return static_cast<size_t>(x);
 }
 
-const double* doubles(Napi::Env env, const Napi::Value& v, const char* name, size_t length) {
+double* doubles(Napi::Env env, const Napi::Value& v, const char* name, size_t length) {
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
     throw Napi::TypeError::New(env, std::string("sketchmax.sketch: ") + name + " must be a Float64Array");
   }
@@ -34,42 +40,76 @@ const double* doubles(Napi::Env env, const Napi::Value& v, const char* name, siz
   return a.Data();
 }
 
+struct SketchCall {
+  const double* A;
+  size_t n, d;
+  const double* b;
+  SketchSpec spec;
+  size_t k;  // output columns
+};
+
+// Arguments 0..8 (A, n, d, b, kind, m, k0, k1, nnz), checked for consistency.
+SketchCall unpack(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SketchCall c;
+  c.n = whole(env, info[1], "n", kMaxDim);
+  c.d = whole(env, info[2], "d", kMaxDim);
+  if (c.n == 0 || c.d == 0 || c.n > SIZE_MAX / c.d) fail_range(env, "A must be a non-empty n x d matrix");
+  c.A = doubles(env, info[0], "A", c.n * c.d);
+  c.b = info[3].IsNull() ? nullptr : doubles(env, info[3], "b", c.n);
+  c.spec.kind = static_cast<SketchKind>(whole(env, info[4], "kind", 4));
+  c.spec.rows = whole(env, info[5], "rows", kMaxDim);
+  c.spec.key[0] = static_cast<uint32_t>(whole(env, info[6], "k0", 4294967295.0));
+  c.spec.key[1] = static_cast<uint32_t>(whole(env, info[7], "k1", 4294967295.0));
+  c.spec.nnz_per_column = whole(env, info[8], "nnzPerColumn", kMaxDim);
+  c.k = c.d + (c.b ? 1 : 0);
+  if (c.spec.rows == 0 || c.spec.rows > SIZE_MAX / c.k) fail_range(env, "rows must be positive");
+  if (c.spec.kind == SketchKind::kSparseSign && (c.spec.nnz_per_column == 0 || c.spec.nnz_per_column > c.spec.rows)) {
+    fail_range(env, "nnzPerColumn must be in [1, rows]");
+  }
+  if (c.spec.kind == SketchKind::kSrht) {
+    size_t N = 1;
+    while (N < c.n) N *= 2;
+    if (c.spec.rows > N) fail_range(env, "rows must not exceed n padded to a power of two for srht");
+  }
+  return c;
+}
+
+[[noreturn]] void out_of_memory(Napi::Env env) {
+  throw Napi::Error::New(env, "sketchmax.sketch: out of memory for the sketch's work space");
+}
+
 Napi::Value SketchApply(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() != 9) throw Napi::TypeError::New(env, "sketchmax.sketch: expected 9 arguments");
-  constexpr double kMaxDim = 9007199254740991.0;
-  const size_t n = whole(env, info[1], "n", kMaxDim), d = whole(env, info[2], "d", kMaxDim);
-  if (n == 0 || d == 0 || n > SIZE_MAX / d) fail_range(env, "A must be a non-empty n x d matrix");
-  const double* A = doubles(env, info[0], "A", n * d);
-  const double* b = info[3].IsNull() ? nullptr : doubles(env, info[3], "b", n);
-  SketchSpec spec;
-  const size_t kind = whole(env, info[4], "kind", 4);
-  spec.kind = static_cast<SketchKind>(kind);
-  spec.rows = whole(env, info[5], "rows", kMaxDim);
-  spec.key[0] = static_cast<uint32_t>(whole(env, info[6], "k0", 4294967295.0));
-  spec.key[1] = static_cast<uint32_t>(whole(env, info[7], "k1", 4294967295.0));
-  spec.nnz_per_column = whole(env, info[8], "nnzPerColumn", kMaxDim);
-  const size_t k = d + (b ? 1 : 0);
-  if (spec.rows == 0 || spec.rows > SIZE_MAX / k) fail_range(env, "rows must be positive");
-  if (spec.kind == SketchKind::kSparseSign && (spec.nnz_per_column == 0 || spec.nnz_per_column > spec.rows)) {
-    fail_range(env, "nnzPerColumn must be in [1, rows]");
-  }
-  if (spec.kind == SketchKind::kSrht) {
-    size_t N = 1;
-    while (N < n) N *= 2;
-    if (spec.rows > N) fail_range(env, "rows must not exceed n padded to a power of two for srht");
-  }
-  Napi::Float64Array out = Napi::Float64Array::New(env, spec.rows * k);
-  if (!sketch_apply(kernel_table(addon_state(env).isa), spec, A, n, d, b, out.Data(), 1)) {
-    throw Napi::Error::New(env, "sketchmax.sketch: out of memory for the SRHT's padded copy of A");
+  const SketchCall c = unpack(info);
+  Napi::Float64Array out = Napi::Float64Array::New(env, c.spec.rows * c.k);
+  if (!sketch_apply(kernel_table(addon_state(env).isa), c.spec, c.A, c.n, c.d, c.b, out.Data(), default_threads())) {
+    out_of_memory(env);
   }
   return out;
+}
+
+Napi::Value SketchAccumulate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 12) throw Napi::TypeError::New(env, "sketchmax.sketch: expected 12 arguments");
+  const SketchCall c = unpack(info);
+  const size_t row0 = whole(env, info[9], "row0", kMaxDim);
+  if (c.spec.kind == SketchKind::kSrht && row0 != 0) fail_range(env, "srht needs the whole matrix (row0 = 0)");
+  double* out = doubles(env, info[10], "out", c.spec.rows * c.k);
+  const unsigned threads = static_cast<unsigned>(whole(env, info[11], "threads", 4096));
+  if (!sketch_accumulate(kernel_table(addon_state(env).isa), c.spec, c.A, c.n, c.d, c.b, row0, out,
+                         threads == 0 ? 1 : threads)) {
+    out_of_memory(env);
+  }
+  return env.Undefined();
 }
 
 }  // namespace
 
 void register_sketch(Napi::Env env, Napi::Object exports) {
   exports.Set("sketchApply", Napi::Function::New(env, SketchApply, "sketchApply"));
+  exports.Set("sketchAccumulate", Napi::Function::New(env, SketchAccumulate, "sketchAccumulate"));
 }
 
 }  // namespace sketchmax

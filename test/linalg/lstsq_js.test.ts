@@ -7,17 +7,16 @@
 //    constructed problems), and ‖b - A·x‖ within 1e-13·‖b‖ of QR's residual norm;
 //  - 'sketch-and-solve' with 20d rows (sparse sign, 8 nonzeros; SRHT): ‖b - A·x‖ / ‖b - A·x_qr‖ at
 //    most 1.1 at the median and 1.25 at the 95th percentile over 20 seeds.
+import { lstsqJs, rcondEstimate } from '../../lib/linalg/lstsq_js';
 import {
   AUTO_MIN_COLS,
   AUTO_MIN_ROWS_PER_COL,
   AUTO_SKETCH_AND_SOLVE_TOLERANCE,
   chooseMethod,
-  lstsqJs,
   LSTSQ_DEFAULTS,
-  rcondEstimate,
   type LstsqOptions,
   type LstsqResult,
-} from '../../lib/linalg/lstsq_js';
+} from '../../lib/linalg/lstsq_options';
 import { getR, householderQR } from '../../lib/linalg/qr';
 import { matrix, type Matrix } from '../../lib/sketch/matrix';
 import type { SketchKind } from '../../lib/sketch/sketch_js';

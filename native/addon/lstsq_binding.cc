@@ -1,0 +1,219 @@
+// N-API glue for the native least-squares solver (native/linalg/lstsq.h). lib/linalg/lstsq.ts checks
+// and resolves every option first; the checks here only keep a bad direct call memory-safe.
+//   lstsq(A: Float64Array, n, d, b: Float64Array, method, kind, m, k0, k1, nnz, tolerance,
+//         maxIterations, threads) -> { x, residualNorm, iterations, method, sketchRows, rank, converged }
+//   lstsqAsync(...the same..., onProgress: Function | null, control: Int32Array(1)) -> Promise
+// method: 0 qr, 1 sketch-and-solve, 2 sketch-precondition; kind as in sketch_binding.cc. The async
+// form solves on the libuv pool; control[0] != 0 (set by the caller's AbortSignal) stops it at the
+// next LSQR iteration and rejects with an Error whose name is 'AbortError'.
+#include <napi.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "addon/addon_state.h"
+#include "linalg/lstsq.h"
+
+namespace sketchmax {
+namespace {
+
+constexpr double kMaxDim = 9007199254740991.0;
+const char* const kMethodNames[] = {"qr", "sketch-and-solve", "sketch-precondition"};
+
+[[noreturn]] void fail(Napi::Env env, const std::string& what) {
+  throw Napi::RangeError::New(env, "sketchmax.lstsq: " + what);
+}
+
+double number(Napi::Env env, const Napi::Value& v, const char* name) {
+  if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string("sketchmax.lstsq: ") + name + " must be a number");
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+size_t whole(Napi::Env env, const Napi::Value& v, const char* name, double max) {
+  const double x = number(env, v, name);
+  if (!(x >= 0) || x > max || x != std::floor(x)) fail(env, std::string(name) + " out of range");
+  return static_cast<size_t>(x);
+}
+
+const double* doubles(Napi::Env env, const Napi::Value& v, const char* name, size_t length) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw Napi::TypeError::New(env, std::string("sketchmax.lstsq: ") + name + " must be a Float64Array");
+  }
+  Napi::Float64Array a = v.As<Napi::Float64Array>();
+  if (a.ElementLength() != length) fail(env, std::string(name) + " has the wrong length");
+  return a.Data();
+}
+
+struct LstsqCall {
+  const KernelTable* kernels;
+  const double* A;
+  const double* b;
+  size_t n, d;
+  LstsqOptions options;
+};
+
+LstsqCall unpack(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  LstsqCall c;
+  c.n = whole(env, info[1], "n", kMaxDim);
+  c.d = whole(env, info[2], "d", kMaxDim);
+  if (c.d == 0 || c.n < c.d || c.n > SIZE_MAX / c.d) fail(env, "A must be an n x d matrix with n >= d >= 1");
+  c.A = doubles(env, info[0], "A", c.n * c.d);
+  c.b = doubles(env, info[3], "b", c.n);
+  LstsqOptions& o = c.options;
+  o.method = static_cast<LstsqMethod>(whole(env, info[4], "method", 2));
+  o.sketch.kind = static_cast<SketchKind>(whole(env, info[5], "kind", 4));
+  o.sketch.rows = whole(env, info[6], "rows", kMaxDim);
+  o.sketch.key[0] = static_cast<uint32_t>(whole(env, info[7], "k0", 4294967295.0));
+  o.sketch.key[1] = static_cast<uint32_t>(whole(env, info[8], "k1", 4294967295.0));
+  o.sketch.nnz_per_column = whole(env, info[9], "nnzPerColumn", kMaxDim);
+  o.tolerance = number(env, info[10], "tolerance");
+  if (!(o.tolerance > 0 && o.tolerance < 1)) fail(env, "tolerance must be in (0, 1)");
+  o.max_iterations = whole(env, info[11], "maxIterations", 1e9);
+  o.threads = static_cast<unsigned>(whole(env, info[12], "threads", 4096));
+  if (o.threads == 0) o.threads = 1;
+  if (o.method != LstsqMethod::kQr) {
+    size_t N = 1;
+    while (N < c.n) N *= 2;
+    const size_t cap = o.sketch.kind == SketchKind::kSrht ? N : c.n;
+    if (o.sketch.rows < c.d || o.sketch.rows > cap) fail(env, "rows must be in [d, n]");
+    if (o.sketch.kind == SketchKind::kSparseSign &&
+        (o.sketch.nnz_per_column == 0 || o.sketch.nnz_per_column > o.sketch.rows)) {
+      fail(env, "nnzPerColumn must be in [1, rows]");
+    }
+  }
+  c.kernels = &kernel_table(addon_state(env).isa);
+  return c;
+}
+
+Napi::Object result_object(Napi::Env env, const std::vector<double>& x, const LstsqInfo& r) {
+  Napi::Object out = Napi::Object::New(env);
+  Napi::Float64Array xa = Napi::Float64Array::New(env, x.size());
+  for (size_t i = 0; i < x.size(); ++i) xa[i] = x[i];
+  out.Set("x", xa);
+  out.Set("residualNorm", r.residual_norm);
+  out.Set("iterations", static_cast<double>(r.iterations));
+  out.Set("method", kMethodNames[static_cast<int>(r.method)]);
+  out.Set("sketchRows", static_cast<double>(r.sketch_rows));
+  out.Set("rank", static_cast<double>(r.rank));
+  out.Set("converged", r.converged);
+  return out;
+}
+
+const char* status_message(LstsqStatus s) {
+  return s == kLstsqOutOfMemory ? "sketchmax.lstsq: out of memory for the solver's work space"
+                                : "sketchmax.lstsq: aborted";
+}
+
+Napi::Value Lstsq(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 13) throw Napi::TypeError::New(env, "sketchmax.lstsq: expected 13 arguments");
+  const LstsqCall c = unpack(info);
+  std::vector<double> x(c.d);
+  LstsqInfo r;
+  const LstsqStatus s = lstsq(*c.kernels, c.A, c.n, c.d, c.b, c.options, x.data(), &r);
+  if (s != kLstsqOk) throw Napi::Error::New(env, status_message(s));
+  return result_object(env, x, r);
+}
+
+struct ProgressUpdate {
+  double pass, iteration, estimate;
+};
+
+// Solves on the libuv pool. The references keep A, b and the control array alive until the promise
+// settles; callers must not transfer or write them meanwhile.
+class LstsqWorker : public Napi::AsyncProgressWorker<ProgressUpdate> {
+ public:
+  LstsqWorker(const Napi::CallbackInfo& info, const LstsqCall& call)
+      : Napi::AsyncProgressWorker<ProgressUpdate>(info.Env(), "sketchmax:lstsq"),
+        call_(call),
+        deferred_(Napi::Promise::Deferred::New(info.Env())),
+        a_(Napi::Persistent(info[0].As<Napi::Object>())),
+        b_(Napi::Persistent(info[3].As<Napi::Object>())),
+        control_(Napi::Persistent(info[14].As<Napi::Object>())),
+        stop_(info[14].As<Napi::Int32Array>().Data()),
+        x_(call.d) {
+    if (info[13].IsFunction()) on_progress_ = Napi::Persistent(info[13].As<Napi::Function>());
+  }
+
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute(const ExecutionProgress& progress) override {
+    progress_ = &progress;
+    LstsqProgress hook;
+    hook.fn = &LstsqWorker::on_iteration;
+    hook.ctx = this;
+    status_ = lstsq(*call_.kernels, call_.A, call_.n, call_.d, call_.b, call_.options, x_.data(), &info_, hook);
+    if (status_ == kLstsqOk && stopped()) status_ = kLstsqCancelled;
+  }
+
+  void OnProgress(const ProgressUpdate* data, size_t count) override {
+    if (on_progress_.IsEmpty() || data == nullptr || count == 0) return;
+    Napi::Env env = Env();
+    Napi::Object p = Napi::Object::New(env);
+    p.Set("pass", data->pass);
+    p.Set("iteration", data->iteration);
+    p.Set("estimate", data->estimate);
+    on_progress_.Call({p});
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (status_ == kLstsqOk) {
+      deferred_.Resolve(result_object(env, x_, info_));
+      return;
+    }
+    Napi::Error e = Napi::Error::New(env, status_message(status_));
+    if (status_ == kLstsqCancelled) e.Set("name", "AbortError");
+    deferred_.Reject(e.Value());
+  }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  bool stopped() const { return __atomic_load_n(stop_, __ATOMIC_RELAXED) != 0; }
+
+  static bool on_iteration(void* ctx, size_t pass, size_t iteration, double estimate) {
+    auto* self = static_cast<LstsqWorker*>(ctx);
+    const ProgressUpdate u{static_cast<double>(pass), static_cast<double>(iteration), estimate};
+    self->progress_->Send(&u, 1);
+    return !self->stopped();
+  }
+
+  LstsqCall call_;
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference a_, b_, control_;
+  Napi::FunctionReference on_progress_;
+  const int32_t* stop_;
+  const ExecutionProgress* progress_ = nullptr;
+  std::vector<double> x_;
+  LstsqInfo info_;
+  LstsqStatus status_ = kLstsqOk;
+};
+
+Napi::Value LstsqAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 15) throw Napi::TypeError::New(env, "sketchmax.lstsqAsync: expected 15 arguments");
+  const LstsqCall c = unpack(info);
+  if (!info[13].IsNull() && !info[13].IsFunction()) {
+    throw Napi::TypeError::New(env, "sketchmax.lstsqAsync: onProgress must be a function or null");
+  }
+  if (!info[14].IsTypedArray() || info[14].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+      info[14].As<Napi::Int32Array>().ElementLength() < 1) {
+    throw Napi::TypeError::New(env, "sketchmax.lstsqAsync: control must be an Int32Array of length >= 1");
+  }
+  auto* worker = new LstsqWorker(info, c);
+  Napi::Promise promise = worker->promise();
+  worker->Queue();
+  return promise;
+}
+
+}  // namespace
+
+void register_lstsq(Napi::Env env, Napi::Object exports) {
+  exports.Set("lstsq", Napi::Function::New(env, Lstsq, "lstsq"));
+  exports.Set("lstsqAsync", Napi::Function::New(env, LstsqAsync, "lstsqAsync"));
+}
+
+}  // namespace sketchmax
