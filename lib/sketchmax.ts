@@ -14,5 +14,5 @@ export { SketchAccumulator } from './sketch/accumulator';
 export type { SketchAccumulatorOptions, SketchPartial, StreamableSketchKind } from './sketch/accumulator';
 export { matrix } from './sketch/matrix';
 export type { Matrix } from './sketch/matrix';
-export { sketch } from './sketch/sketch';
+export { sketch, sketchAsync } from './sketch/sketch';
 export type { SketchKind, SketchOptions, SketchResult } from './sketch/sketch';

@@ -83,7 +83,38 @@ export function float64Data(data: Float64Array | Float32Array): Float64Array {
  * @throws TypeError / RangeError naming the argument for bad input (A and b are never modified).
  */
 export function sketch(A: Matrix, options: SketchOptions): SketchResult {
-  const fn = 'sketch';
+  const c = prepare('sketch', A, options);
+  const out = c.native ? sketchNative(c.native, c.A, c.b, c.op, c.threads) : sketchJs('sketch', c.A, c.b, c.op);
+  return splitResult(out, c.op.rows, c.A.cols, c.b !== null);
+}
+
+/**
+ * {@link sketch} off the main thread (native backend: the libuv pool; TypeScript: on the main thread
+ * after one turn of the event loop). Bad input rejects. Do not transfer or write A or b meanwhile.
+ */
+export async function sketchAsync(A: Matrix, options: SketchOptions): Promise<SketchResult> {
+  const c = prepare('sketchAsync', A, options);
+  let out: Float64Array;
+  if (c.native) {
+    const k = c.A.cols + (c.b ? 1 : 0);
+    out = new Float64Array(c.op.rows * k);
+    await c.native.sketchAccumulateAsync(float64Data(c.A.data), c.A.rows, c.A.cols, c.b ? float64Data(c.b) : null, KIND_CODE[c.op.kind], c.op.rows, c.op.key[0], c.op.key[1], c.op.nnzPerColumn, 0, out, c.threads);
+  } else {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    out = sketchJs('sketchAsync', c.A, c.b, c.op);
+  }
+  return splitResult(out, c.op.rows, c.A.cols, c.b !== null);
+}
+
+interface SketchCall {
+  A: Matrix;
+  b: Float64Array | Float32Array | null;
+  op: SketchOperator;
+  threads: number;
+  native: NativeBinding | null;
+}
+
+function prepare(fn: string, A: unknown, options: unknown): SketchCall {
   const M = checkMatrix(fn, 'A', A);
   if (options === undefined) throw rangeError(fn, 'options', 'is required ({ rows })', options);
   const o = checkOptions<SketchOptions>(fn, options, OPTION_KEYS);
@@ -96,10 +127,7 @@ export function sketch(A: Matrix, options: SketchOptions): SketchResult {
   }
   const threads = checkThreads(fn, o.threads);
   const backend = o.backend === undefined ? 'auto' : checkEnum(fn, 'options.backend', o.backend, BACKENDS);
-  const native = resolveBackend(fn, backend);
-  const k = M.cols + (b ? 1 : 0);
-  const out = native ? sketchNative(native, M, b, op, threads) : sketchJs(fn, M, b, op);
-  return splitResult(out, op.rows, M.cols, b !== null, k);
+  return { A: M, b, op, threads, native: resolveBackend(fn, backend) };
 }
 
 function sketchNative(native: NativeBinding, M: Matrix, b: Float64Array | Float32Array | null, op: SketchOperator, threads: number): Float64Array {

@@ -4,6 +4,7 @@
 //                    out: Float64Array, threads) -> undefined
 // adds S[:, row0 : row0 + n]·[A | b] to out (m x (d + (b ? 1 : 0)), row-major). kind: 0 gaussian,
 // 1 rademacher, 2 srht, 3 countsketch, 4 sparse-sign; (k0, k1) the Philox key.
+//   sketchAccumulateAsync(...the same...) -> Promise<undefined>: the same on the libuv pool.
 //   sketchApply(A, n, d, b, kind, m, k0, k1, nnz) -> Float64Array: S·[A | b] in a new array.
 #include <napi.h>
 
@@ -105,11 +106,63 @@ Napi::Value SketchAccumulate(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// sketchAccumulateAsync(...the same 12 arguments...) -> Promise<undefined>: on the libuv pool. The
+// references keep A, b and out alive until the promise settles.
+class SketchWorker : public Napi::AsyncWorker {
+ public:
+  SketchWorker(const Napi::CallbackInfo& info, const SketchCall& call, size_t row0, double* out, unsigned threads)
+      : Napi::AsyncWorker(info.Env(), "sketchmax:sketch"),
+        call_(call),
+        row0_(row0),
+        out_(out),
+        threads_(threads),
+        kernels_(&kernel_table(addon_state(info.Env()).isa)),
+        deferred_(Napi::Promise::Deferred::New(info.Env())),
+        a_(Napi::Persistent(info[0].As<Napi::Object>())),
+        o_(Napi::Persistent(info[10].As<Napi::Object>())) {
+    if (!info[3].IsNull()) b_ = Napi::Persistent(info[3].As<Napi::Object>());
+  }
+
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    if (!sketch_accumulate(*kernels_, call_.spec, call_.A, call_.n, call_.d, call_.b, row0_, out_, threads_)) {
+      SetError("sketchmax.sketch: out of memory for the sketch's work space");
+    }
+  }
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  SketchCall call_;
+  size_t row0_;
+  double* out_;
+  unsigned threads_;
+  const KernelTable* kernels_;
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference a_, b_, o_;
+};
+
+Napi::Value SketchAccumulateAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 12) throw Napi::TypeError::New(env, "sketchmax.sketch: expected 12 arguments");
+  const SketchCall c = unpack(info);
+  const size_t row0 = whole(env, info[9], "row0", kMaxDim);
+  if (c.spec.kind == SketchKind::kSrht && row0 != 0) fail_range(env, "srht needs the whole matrix (row0 = 0)");
+  double* out = doubles(env, info[10], "out", c.spec.rows * c.k);
+  const unsigned threads = static_cast<unsigned>(whole(env, info[11], "threads", 4096));
+  auto* worker = new SketchWorker(info, c, row0, out, threads == 0 ? 1 : threads);
+  Napi::Promise promise = worker->promise();
+  worker->Queue();
+  return promise;
+}
+
 }  // namespace
 
 void register_sketch(Napi::Env env, Napi::Object exports) {
   exports.Set("sketchApply", Napi::Function::New(env, SketchApply, "sketchApply"));
   exports.Set("sketchAccumulate", Napi::Function::New(env, SketchAccumulate, "sketchAccumulate"));
+  exports.Set("sketchAccumulateAsync", Napi::Function::New(env, SketchAccumulateAsync, "sketchAccumulateAsync"));
 }
 
 }  // namespace sketchmax
