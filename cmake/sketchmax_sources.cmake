@@ -10,6 +10,10 @@ set(SKETCHMAX_CORE_SOURCES
     ${SKETCHMAX_NATIVE}/cpu/cpu_features.cc
     ${SKETCHMAX_NATIVE}/cpu/dispatch.cc
     ${SKETCHMAX_NATIVE}/cpu/cache_info.cc
+    ${SKETCHMAX_NATIVE}/linalg/dense.cc
+    ${SKETCHMAX_NATIVE}/linalg/lsqr.cc
+    ${SKETCHMAX_NATIVE}/linalg/lstsq.cc
+    ${SKETCHMAX_NATIVE}/linalg/qr.cc
     ${SKETCHMAX_NATIVE}/sketch/sketch.cc
     ${SKETCHMAX_NATIVE}/softmax/softmax.cc)
 set(SKETCHMAX_AVX2_FLAGS -mavx2 -mfma)

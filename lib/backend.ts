@@ -49,6 +49,11 @@ export function setIsa(isa: IsaName): IsaName | null {
   return applyIsa(isa, 'sketchmax.setIsa');
 }
 
+/** The loaded addon, or null (internal helpers that may use it whatever the call's backend). */
+export function nativeBinding(): NativeBinding | null {
+  return binding;
+}
+
 /** The addon to use for a call with option `backend`, or null for the TypeScript path. */
 export function resolveBackend(fn: string, backend: Backend): NativeBinding | null {
   if (backend === 'js') return null;

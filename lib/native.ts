@@ -18,6 +18,8 @@ export interface NativeBinding {
   /** Adds S[:, row0 : row0 + n]·[A | b] into out (native/addon/sketch_binding.cc). */
   sketchAccumulate(A: Float64Array, n: number, d: number, b: Float64Array | null, kind: number, m: number, k0: number, k1: number, nnz: number, row0: number, out: Float64Array, threads: number): void;
   sketchAccumulateAsync(A: Float64Array, n: number, d: number, b: Float64Array | null, kind: number, m: number, k0: number, k1: number, nnz: number, row0: number, out: Float64Array, threads: number): Promise<void>;
+  /** Index of the first NaN or ±inf in a, or -1 (a threaded native scan). */
+  firstNonFinite(a: Float64Array, threads: number): number;
   /** The native solver on resolved options (native/addon/lstsq_binding.cc). */
   lstsq(A: Float64Array, n: number, d: number, b: Float64Array, method: number, kind: number, m: number, k0: number, k1: number, nnz: number, tolerance: number, maxIterations: number, threads: number): NativeLstsqResult;
   lstsqAsync(A: Float64Array, n: number, d: number, b: Float64Array, method: number, kind: number, m: number, k0: number, k1: number, nnz: number, tolerance: number, maxIterations: number, threads: number, onProgress: ((p: { pass: number; iteration: number; estimate: number }) => void) | null, control: Int32Array): Promise<NativeLstsqResult>;

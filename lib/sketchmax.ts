@@ -8,7 +8,7 @@ export { logSoftmax, logSoftmaxAsync, softmax, softmaxAsync } from './softmax/so
 export type { SoftmaxAlgorithm, SoftmaxOptions } from './softmax/softmax';
 export type { Backend, FloatArray, Info, IsaName } from './types';
 export { lstsq, lstsqAsync } from './linalg/lstsq';
-export { linfSketchRows } from './linalg/lstsq_options';
+export { linfSketchRows, preconditionSketchRows } from './linalg/lstsq_options';
 export type { LstsqAsyncOptions, LstsqGuarantee, LstsqMethod, LstsqOptions, LstsqProgress, LstsqResult, LstsqSketchOptions } from './linalg/lstsq_options';
 export { SketchAccumulator } from './sketch/accumulator';
 export type { SketchAccumulatorOptions, SketchPartial, StreamableSketchKind } from './sketch/accumulator';

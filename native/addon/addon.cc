@@ -38,6 +38,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   register_softmax(env, exports);
   register_sketch(env, exports);
+  register_lstsq(env, exports);
   return exports;
 }
 

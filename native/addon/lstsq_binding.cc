@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "addon/addon_state.h"
+#include "linalg/dense.h"
 #include "linalg/lstsq.h"
 
 namespace sketchmax {
@@ -209,11 +210,25 @@ Napi::Value LstsqAsync(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+// firstNonFinite(a: Float64Array, threads) -> index of the first NaN or ±inf, or -1.
+Napi::Value FirstNonFinite(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 2 || !info[0].IsTypedArray() ||
+      info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw Napi::TypeError::New(env, "sketchmax.lstsq: firstNonFinite(a: Float64Array, threads)");
+  }
+  Napi::Float64Array a = info[0].As<Napi::Float64Array>();
+  const unsigned threads = static_cast<unsigned>(whole(env, info[1], "threads", 4096));
+  const size_t i = first_non_finite(a.Data(), a.ElementLength(), threads == 0 ? 1 : threads);
+  return Napi::Number::New(env, i == a.ElementLength() ? -1.0 : static_cast<double>(i));
+}
+
 }  // namespace
 
 void register_lstsq(Napi::Env env, Napi::Object exports) {
   exports.Set("lstsq", Napi::Function::New(env, Lstsq, "lstsq"));
   exports.Set("lstsqAsync", Napi::Function::New(env, LstsqAsync, "lstsqAsync"));
+  exports.Set("firstNonFinite", Napi::Function::New(env, FirstNonFinite, "firstNonFinite"));
 }
 
 }  // namespace sketchmax

@@ -114,26 +114,49 @@ void butterfly_t(size_t k, double* p, double* q) {
   }
 }
 
-// One register tile of C: R rows (R <= 4) by one vector of columns (masked when `m` is partial).
-// kTransA: A is K x M (element (i, p) at A[p * lda + i]); otherwise M x K (A[i * lda + p]).
+// One register tile of C: R rows (R <= 4) by NV vectors of columns (masked when NV == 1 and `m` is
+// partial). Two full vectors per row give 2R independent accumulators, enough to hide the add
+// latency. kTransA: A is K x M (element (i, p) at A[p * lda + i]); otherwise M x K (A[i * lda + p]).
 // kSub: C -= A·B; otherwise C += A·B. Each entry is updated in place, p ascending, mul then add/sub.
-template <class T, int R, bool kTransA, bool kSub>
+template <class T, int R, int NV, bool kTransA, bool kSub>
 inline void gemm_tile(size_t K, const double* A, size_t lda, const double* B, size_t ldb, double* C, size_t ldc,
                       typename T::M m, bool full) {
   using V = typename T::V;
-  V acc[R];
-  for (int r = 0; r < R; ++r) acc[r] = full ? T::load(C + r * ldc) : T::maskz_load(m, C + r * ldc);
+  V acc[R][NV];
+  for (int r = 0; r < R; ++r)
+    for (int v = 0; v < NV; ++v)
+      acc[r][v] = full ? T::load(C + r * ldc + v * T::kLanes) : T::maskz_load(m, C + r * ldc);
   for (size_t p = 0; p < K; ++p) {
-    const V b = full ? T::load(B + p * ldb) : T::maskz_load(m, B + p * ldb);
+    V b[NV];
+    for (int v = 0; v < NV; ++v) b[v] = full ? T::load(B + p * ldb + v * T::kLanes) : T::maskz_load(m, B + p * ldb);
     for (int r = 0; r < R; ++r) {
-      const double a = kTransA ? A[p * lda + r] : A[r * lda + p];
-      const V prod = T::mul(T::set1(a), b);
-      acc[r] = kSub ? T::sub(acc[r], prod) : T::add(acc[r], prod);
+      const V a = T::set1(kTransA ? A[p * lda + r] : A[r * lda + p]);
+      for (int v = 0; v < NV; ++v) {
+        const V prod = T::mul(a, b[v]);
+        acc[r][v] = kSub ? T::sub(acc[r][v], prod) : T::add(acc[r][v], prod);
+      }
     }
   }
   for (int r = 0; r < R; ++r) {
-    if (full) T::store(C + r * ldc, acc[r]);
-    else T::mask_store(C + r * ldc, m, acc[r]);
+    for (int v = 0; v < NV; ++v) {
+      if (full) T::store(C + r * ldc + v * T::kLanes, acc[r][v]);
+      else T::mask_store(C + r * ldc, m, acc[r][v]);
+    }
+  }
+}
+
+// Rows of C in groups of four (then singly) for one column block of NV vectors.
+template <class T, int NV, bool kTransA, bool kSub>
+inline void gemm_columns(size_t M, size_t K, const double* A, size_t lda, const double* B, size_t ldb, double* C,
+                         size_t ldc, typename T::M m, bool full) {
+  size_t i = 0;
+  for (; i + 4 <= M; i += 4) {
+    const double* Ai = kTransA ? A + i : A + i * lda;
+    gemm_tile<T, 4, NV, kTransA, kSub>(K, Ai, lda, B, ldb, C + i * ldc, ldc, m, full);
+  }
+  for (; i < M; ++i) {
+    const double* Ai = kTransA ? A + i : A + i * lda;
+    gemm_tile<T, 1, NV, kTransA, kSub>(K, Ai, lda, B, ldb, C + i * ldc, ldc, m, full);
   }
 }
 
@@ -141,18 +164,12 @@ template <class T, bool kTransA, bool kSub>
 void gemm_t(size_t M, size_t N, size_t K, const double* A, size_t lda, const double* B, size_t ldb, double* C,
             size_t ldc) {
   const auto all = T::tail(T::kLanes);
-  for (size_t j = 0; j < N; j += T::kLanes) {
+  size_t j = 0;
+  for (; j + 2 * T::kLanes <= N; j += 2 * T::kLanes)
+    gemm_columns<T, 2, kTransA, kSub>(M, K, A, lda, B + j, ldb, C + j, ldc, all, true);
+  for (; j < N; j += T::kLanes) {
     const bool full = j + T::kLanes <= N;
-    const auto m = full ? all : T::tail(N - j);
-    size_t i = 0;
-    for (; i + 4 <= M; i += 4) {
-      const double* Ai = kTransA ? A + i : A + i * lda;
-      gemm_tile<T, 4, kTransA, kSub>(K, Ai, lda, B + j, ldb, C + i * ldc + j, ldc, m, full);
-    }
-    for (; i < M; ++i) {
-      const double* Ai = kTransA ? A + i : A + i * lda;
-      gemm_tile<T, 1, kTransA, kSub>(K, Ai, lda, B + j, ldb, C + i * ldc + j, ldc, m, full);
-    }
+    gemm_columns<T, 1, kTransA, kSub>(M, K, A, lda, B + j, ldb, C + j, ldc, full ? all : T::tail(N - j), full);
   }
 }
 

@@ -1,0 +1,57 @@
+// Householder QR for the least-squares solver: the C++ twin of lib/linalg/qr.ts (unblocked, with
+// optional column pivoting, column-major) plus a blocked compact-WY factorization of a row-major
+// matrix for the full-rank case (the sketch S·[A | b], or [A | b] itself). Functions that allocate
+// throw std::bad_alloc; lstsq catches it.
+#ifndef SKETCHMAX_LINALG_QR_H_
+#define SKETCHMAX_LINALG_QR_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "linalg/dense_ukernels.h"
+
+namespace sketchmax {
+
+// Blocked Householder QR in place of the row-major m x ncols matrix M (row stride ld), reflecting
+// only its first nref columns (nref <= m): afterwards the nref x nref R is on and above the diagonal
+// of those columns, the reflector tails below it (LAPACK layout, unit head implicit), tau holds the
+// nref coefficients, and columns nref.. hold Qᵀ times their input (so factoring [S·A | S·b] yields R
+// and Qᵀ·S·b at once). Parallel over row blocks of fixed boundaries: results do not depend on
+// `threads`.
+void qr_blocked(const DenseUkernels& k, double* M, size_t m, size_t ncols, size_t ld, size_t nref, double* tau,
+                unsigned threads);
+
+// A factorization by qr_householder: column-major n x d `qr` (R above, reflectors below the
+// diagonal, as qr.ts), tau, the column permutation (A·P = Q·R; empty when unpivoted) and the rank.
+struct HouseholderQr {
+  size_t n = 0, d = 0;
+  std::vector<double> qr, tau;
+  std::vector<uint32_t> perm;
+  size_t rank = 0;
+};
+
+// max(n, d)·eps: |R_kk| <= this·|R_00| counts as zero (qr.ts defaultRankTolerance).
+double default_rank_tolerance(size_t n, size_t d);
+
+// Unblocked Householder QR (qr.ts householderQRInPlace) of the row-major n x d matrix A (row stride
+// lda), with column pivoting when `pivot` (LAPACK dgeqp3's norm downdating), the rank decided with
+// default_rank_tolerance(n, d).
+HouseholderQr qr_householder(const double* A, size_t n, size_t d, size_t lda, bool pivot);
+
+// min ‖A·x - b‖ from a factorization of A (qr.ts qrSolveFactored): the minimum-norm solution of the
+// rank-r problem when rank < d (then f must be pivoted). Writes x (d entries).
+void qr_solve(const HouseholderQr& f, const double* b, double* x);
+
+// y ← R⁻¹·y and y ← R⁻ᵀ·y for the leading k x k block of the row-major upper-triangular R (row
+// stride ld); rows of R are read contiguously.
+void solve_upper(const double* R, size_t ld, double* y, size_t k);
+void solve_upper_transposed(const double* R, size_t ld, double* y, size_t k);
+
+// lstsq_js.ts rcondEstimate for the d x d row-major upper-triangular R: an estimate of 1/κ₂(R) from
+// above (diagonal ratio and power iterations); 0 for a zero or non-finite R.
+double rcond_estimate(const double* R, size_t d);
+
+}  // namespace sketchmax
+
+#endif  // SKETCHMAX_LINALG_QR_H_
