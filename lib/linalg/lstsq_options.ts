@@ -4,15 +4,12 @@ import { availableParallelism } from 'node:os';
 
 import { rangeError, typeError } from '../errors';
 import { seedToKey } from '../random/philox';
-import { checkMatrix, type Matrix } from '../sketch/matrix';
+import { checkFinite, checkMatrix, type Matrix } from '../sketch/matrix';
 import type { SketchKind } from '../sketch/sketch_js';
 import type { Backend } from '../types';
-import { nativeBinding } from '../backend';
-import type { NativeBinding } from '../native';
-import { BACKENDS, checkEnum, checkFloatArray, checkOptions, floatKind } from '../validate';
+import { BACKENDS, checkEnum, checkFloatArray, checkOptions } from '../validate';
 
 const { ceil, floor, log, max, min } = Math;
-const isFinite = Number.isFinite;
 
 export type LstsqMethod = 'auto' | 'qr' | 'sketch-and-solve' | 'sketch-precondition';
 
@@ -277,30 +274,8 @@ export function resolveLstsq(
     nnzPerColumn = checkPositiveInt(fn, 'options.sketch.nnzPerColumn', sk.nnzPerColumn);
     if (nnzPerColumn > rows) throw rangeError(fn, 'options.sketch.nnzPerColumn', `must be at most options.sketch.rows = ${rows}`, nnzPerColumn);
   }
-  checkFinite(fn, M, bv, backend === 'js' ? null : nativeBinding(), threads);
+  checkFinite(fn, 'A', M, 'b', bv, threads);
   return { A: M, b: bv, o: { method: resolvedMethod, kind, rows, nnzPerColumn, seed, tolerance, maxIterations, threads, guarantee, backend } };
-}
-
-/** The first non-finite entry of A (by row and column), then of b; scanned natively when possible. */
-function checkFinite(fn: string, M: Matrix, b: Float64Array | Float32Array, native: NativeBinding | null, threads: number): void {
-  const data = M.data;
-  const d = M.cols;
-  const i = firstNonFinite(data, native, threads);
-  if (i >= 0) {
-    const row = floor(i / d);
-    throw rangeError(fn, `A[${row}][${i % d}]`, `must be finite (row ${row}, column ${i % d})`, data[i]);
-  }
-  const j = firstNonFinite(b, native, threads);
-  if (j >= 0) throw rangeError(fn, `b[${j}]`, 'must be finite', b[j]);
-}
-
-/** Below this many entries the JavaScript loop is faster than a call into the addon. */
-const NATIVE_SCAN_MIN = 1 << 16;
-
-function firstNonFinite(a: Float64Array | Float32Array, native: NativeBinding | null, threads: number): number {
-  if (native && a.length >= NATIVE_SCAN_MIN && floatKind(a) === 'Float64Array') return native.firstNonFinite(a as Float64Array, threads);
-  for (let i = 0; i < a.length; i++) if (!isFinite(a[i])) return i;
-  return -1;
 }
 
 export function pow2AtLeast(n: number): number {

@@ -9,7 +9,7 @@ import { checkThreads } from '../linalg/lstsq_options';
 import type { NativeBinding } from '../native';
 import type { Backend } from '../types';
 import { BACKENDS, checkEnum, checkFloatArray, checkOptions, checkPositiveInteger, floatKind } from '../validate';
-import { checkMatrix, type Matrix } from './matrix';
+import { checkFinite, checkMatrix, type Matrix } from './matrix';
 import { checkOperator, float64Data, KIND_CODE, splitResult, type SketchOperator, type SketchResult } from './sketch';
 import { sketchJs, type SketchKind } from './sketch_js';
 
@@ -46,8 +46,10 @@ export interface SketchPartial {
   withB: boolean;
   /** Input rows added so far (summed over merged partials). */
   rowsAdded: number;
-  /** The partial S·[A | b], rows x (cols + (withB ? 1 : 0)), row-major. */
-  data: Float64Array;
+  /** The partial S·A, rows x cols, row-major. */
+  SA: Float64Array;
+  /** The partial S·b (rows entries) when withB. */
+  Sb?: Float64Array;
 }
 
 const FORMAT = 'sketchmax-partial-sketch';
@@ -112,6 +114,8 @@ export class SketchAccumulator {
     } else if (b !== undefined) {
       throw rangeError(`${FN}.add`, 'b', 'was given but the accumulator was made without withB', b);
     }
+    // Checked before adding: a rejected block must leave the sum as it was, and addition cannot be undone exactly.
+    checkFinite(`${FN}.add`, 'block', M, 'b', bv, this.threads);
     if (this.native) {
       this.native.sketchAccumulate(float64Data(M.data), M.rows, M.cols, bv ? float64Data(bv) : null, KIND_CODE[this.kind], this.rows, this.op.key[0], this.op.key[1], this.nnzPerColumn, rowStart, this.data, this.threads);
     } else {
@@ -128,7 +132,7 @@ export class SketchAccumulator {
     for (const key of ['kind', 'rows', 'cols', 'seed', 'nnzPerColumn', 'withB'] as const) {
       if (p[key] !== mine[key]) throw rangeError(`${FN}.merge`, `other.${key}`, `must equal this accumulator's (${String(mine[key])})`, p[key]);
     }
-    for (let i = 0; i < this.data.length; i++) this.data[i] += p.data[i];
+    addInterleaved(this.data, p, this.cols);
     this.added += p.rowsAdded;
     return this;
   }
@@ -138,17 +142,21 @@ export class SketchAccumulator {
     return splitResult(Float64Array.from(this.data), this.rows, this.cols, this.withB);
   }
 
-  /** The partial sketch as a plain object (its data is a copy). */
+  /** The partial sketch as a plain object (its arrays are copies). */
   export(): SketchPartial {
-    return { ...this.describe(), format: FORMAT, version: 1, rowsAdded: this.added, data: Float64Array.from(this.data) };
+    const { SA, Sb } = this.result();
+    const p: SketchPartial = { ...this.describe(), format: FORMAT, version: 1, rowsAdded: this.added, SA: SA.data };
+    if (Sb) p.Sb = Sb;
+    return p;
   }
 
   /**
    * The partial sketch as bytes: 'SKMX' magic, version, header length (uint32 LE each), the header
-   * as UTF-8 JSON, zero padding to 8 bytes, then the float64 data little-endian.
+   * as UTF-8 JSON, zero padding to 8 bytes, then S·A (row-major) and S·b as float64 little-endian.
    */
   toBytes(): Uint8Array {
-    const { data, ...header } = this.export();
+    const { SA, Sb, ...header } = this.export();
+    const data = Sb ? concat(SA, Sb) : SA;
     const json = new TextEncoder().encode(JSON.stringify(header));
     const start = Math.ceil((12 + json.length) / 8) * 8;
     const bytes = new Uint8Array(start + data.length * 8);
@@ -166,12 +174,12 @@ export class SketchAccumulator {
     const p = isBytes(partial) ? decode(`${FN}.from`, partial) : checkPartial(`${FN}.from`, partial);
     const seed = /^\d+$/.test(p.seed) ? (BigInt(p.seed) <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(p.seed) : BigInt(p.seed)) : NaN;
     const acc = new SketchAccumulator({ kind: p.kind, rows: p.rows, cols: p.cols, seed, nnzPerColumn: p.kind === 'sparse-sign' ? p.nnzPerColumn : undefined, withB: p.withB, ...options });
-    acc.data.set(p.data);
+    addInterleaved(acc.data, p, acc.cols);
     acc.added = p.rowsAdded;
     return acc;
   }
 
-  private describe(): Omit<SketchPartial, 'format' | 'version' | 'rowsAdded' | 'data'> {
+  private describe(): Omit<SketchPartial, 'format' | 'version' | 'rowsAdded' | 'SA' | 'Sb'> {
     return { kind: this.kind, rows: this.rows, cols: this.cols, seed: String(this.op.seed), nnzPerColumn: this.nnzPerColumn, withB: this.withB };
   }
 }
@@ -198,7 +206,11 @@ function decode(fn: string, bytes: Uint8Array): SketchPartial {
   const count = Math.floor((bytes.length - start) / 8);
   const data = new Float64Array(Math.max(0, count));
   for (let i = 0; i < count; i++) data[i] = view.getFloat64(start + 8 * i, true);
-  return checkPartial(fn, { ...header, data });
+  const saLength = Number(header.rows) * Number(header.cols);
+  const parts: Record<string, unknown> = { SA: data.subarray(0, saLength) };
+  if (header.withB === true) parts.Sb = data.subarray(saLength);
+  if (data.length !== saLength + (header.withB === true ? Number(header.rows) : 0)) throw rangeError(fn, 'bytes', 'has the wrong data length for its header', bytes);
+  return checkPartial(fn, { ...header, ...parts });
 }
 
 function checkPartial(fn: string, value: unknown): SketchPartial {
@@ -212,7 +224,28 @@ function checkPartial(fn: string, value: unknown): SketchPartial {
   if (!Number.isSafeInteger(p.rowsAdded) || (p.rowsAdded as number) < 0) throw rangeError(fn, 'partial.rowsAdded', 'must be a non-negative integer', p.rowsAdded);
   if (typeof p.seed !== 'string' || !/^\d+$/.test(p.seed)) throw rangeError(fn, 'partial.seed', 'must be a decimal string', p.seed);
   if (typeof p.withB !== 'boolean') throw typeError(fn, 'partial.withB', 'must be a boolean', p.withB);
-  const length = (p.rows as number) * ((p.cols as number) + (p.withB ? 1 : 0));
-  if (floatKind(p.data) !== 'Float64Array' || (p.data as Float64Array).length !== length) throw rangeError(fn, 'partial.data', `must be a Float64Array of ${length} elements`, p.data);
+  const saLength = (p.rows as number) * (p.cols as number);
+  if (floatKind(p.SA) !== 'Float64Array' || (p.SA as Float64Array).length !== saLength) throw rangeError(fn, 'partial.SA', `must be a Float64Array of rows * cols = ${saLength} elements`, p.SA);
+  if (p.withB) {
+    if (floatKind(p.Sb) !== 'Float64Array' || (p.Sb as Float64Array).length !== p.rows) throw rangeError(fn, 'partial.Sb', `must be a Float64Array of rows = ${p.rows} elements`, p.Sb);
+  } else if (p.Sb !== undefined) {
+    throw rangeError(fn, 'partial.Sb', 'must be absent when withB is false', p.Sb);
+  }
   return p as SketchPartial;
+}
+
+/** data (rows x (cols [+ 1]) row-major [S·A | S·b]) += the partial's SA and Sb. */
+function addInterleaved(data: Float64Array, p: SketchPartial, cols: number): void {
+  const k = cols + (p.Sb ? 1 : 0);
+  for (let r = 0; r < p.rows; r++) {
+    for (let c = 0; c < cols; c++) data[r * k + c] += p.SA[r * cols + c];
+    if (p.Sb) data[r * k + cols] += p.Sb[r];
+  }
+}
+
+function concat(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }

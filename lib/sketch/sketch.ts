@@ -7,7 +7,7 @@ import type { NativeBinding } from '../native';
 import { seedToKey } from '../random/philox';
 import type { Backend } from '../types';
 import { BACKENDS, checkEnum, checkFloatArray, checkOptions, checkPositiveInteger, floatKind } from '../validate';
-import { checkMatrix, type Matrix } from './matrix';
+import { checkFinite, checkMatrix, type Matrix } from './matrix';
 import { sketchJs, type SketchKind } from './sketch_js';
 
 export type { SketchKind } from './sketch_js';
@@ -85,7 +85,22 @@ export function float64Data(data: Float64Array | Float32Array): Float64Array {
 export function sketch(A: Matrix, options: SketchOptions): SketchResult {
   const c = prepare('sketch', A, options);
   const out = c.native ? sketchNative(c.native, c.A, c.b, c.op, c.threads) : sketchJs('sketch', c.A, c.b, c.op);
+  checkOutput('sketch', c, out);
   return splitResult(out, c.op.rows, c.A.cols, c.b !== null);
+}
+
+/**
+ * Every entry of S touches the output (no zero coefficients), so S·[A | b] is finite exactly when
+ * A and b are (barring overflow): checking the small output costs nothing, and only a bad result
+ * pays for scanning the input to name the culprit.
+ */
+function checkOutput(fn: string, c: SketchCall, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i])) {
+      checkFinite(fn, 'A', c.A, 'options.b', c.b, c.threads);
+      throw rangeError(fn, 'A', 'has entries so large that the sketch overflows (an entry of S·A is not finite)', c.A);
+    }
+  }
 }
 
 /**
@@ -103,6 +118,7 @@ export async function sketchAsync(A: Matrix, options: SketchOptions): Promise<Sk
     await new Promise<void>((resolve) => setImmediate(resolve));
     out = sketchJs('sketchAsync', c.A, c.b, c.op);
   }
+  checkOutput('sketchAsync', c, out);
   return splitResult(out, c.op.rows, c.A.cols, c.b !== null);
 }
 

@@ -40,30 +40,15 @@ void solve_factored(const std::vector<double>& M, size_t d, std::vector<double>*
   solve_upper(R->data(), d, x, d);
 }
 
-// [A | b] as one row-major n x (d + 1) matrix.
-std::vector<double> augmented(const Problem& p) {
-  const size_t n = p.n, d = p.d;
-  std::vector<double> M(n * (d + 1));
-  parallel_for((n + kDenseRowBlock - 1) / kDenseRowBlock, p.options.threads, [&](size_t t) {
-    const size_t end = std::min(n, (t + 1) * kDenseRowBlock);
-    for (size_t i = t * kDenseRowBlock; i < end; ++i) {
-      std::copy(p.A + i * d, p.A + i * d + d, M.begin() + i * (d + 1));
-      M[i * (d + 1) + d] = p.b[i];
-    }
-  });
-  return M;
-}
-
-// 'qr': blocked QR of [A | b]; pivoted QR (rank, minimum-norm solution) only when R is nearly
+// 'qr': TSQR of [A | b]; pivoted QR (rank, minimum-norm solution) only when R is nearly
 // rank-deficient. Returns the rank.
 size_t solve_qr(const Problem& p, double* x) {
   const size_t n = p.n, d = p.d;
   bool full_rank;
   {
-    std::vector<double> M = augmented(p);
-    std::vector<double> tau(d), R;
-    qr_blocked(p.kernels.dense, M.data(), n, d + 1, d + 1, d, tau.data(), p.options.threads);
-    solve_factored(M, d, &R, x);
+    const std::vector<double> Rc = tsqr_rc(p.kernels.dense, p.A, p.b, n, d, p.options.threads);
+    std::vector<double> R;
+    solve_factored(Rc, d, &R, x);
     full_rank = rcond_estimate(R.data(), d) > kPivotMargin * default_rank_tolerance(n, d);
   }
   if (full_rank) return d;
@@ -108,7 +93,7 @@ void refine(const Problem& p, const std::vector<double>& R, double* x, LstsqInfo
     lo.progress_ctx = &pp;
   }
   for (size_t pass = 0; pass < p.options.refinement_passes; ++pass) {
-    pp.pass = pass;
+    pp.pass = pass + 1;  // 1-based, as the TypeScript backend reports it
     const LsqrResult r = lsqr_preconditioned(p.kernels.dense, p.A, p.n, p.d, p.b, R.data(), x, lo);
     info->iterations += r.iterations;
     if (r.stop == LsqrStop::kCancelled) throw Cancelled{};

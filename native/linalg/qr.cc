@@ -371,4 +371,60 @@ double rcond_estimate(const double* R, size_t d) {
   return std::min(rc, dmin / dmax);
 }
 
+namespace {
+
+// Rows per TSQR leaf: a block of [A | b] that fits in L2 (256 KiB of the 512 KiB), and at least
+// 8·(d + 1) rows so that a level shrinks the rows at least 8-fold.
+size_t tsqr_leaf_rows(size_t d) {
+  const size_t cols = d + 1;
+  return std::max<size_t>(8 * cols, (size_t{256} * 1024) / (8 * cols));
+}
+
+// [R | c] of the row-major `rows` x (d + 1) matrix M (row stride d + 1) into out (min(rows, d)
+// rows of d + 1 entries), with one thread.
+void leaf_rc(const DenseUkernels& k, double* M, size_t rows, size_t d, double* out) {
+  const size_t cols = d + 1, keep = std::min(rows, d);
+  std::vector<double> tau(keep);
+  qr_blocked(k, M, rows, cols, cols, keep, tau.data(), 1);
+  for (size_t i = 0; i < keep; ++i) {
+    for (size_t j = 0; j < cols; ++j) out[i * cols + j] = j < i ? 0.0 : M[i * cols + j];
+  }
+}
+
+}  // namespace
+
+std::vector<double> tsqr_rc(const DenseUkernels& k, const double* A, const double* b, size_t n, size_t d,
+                            unsigned threads) {
+  const size_t cols = d + 1, leaf = tsqr_leaf_rows(d);
+  // Level 0 reads A and b; later levels read the stacked [R | c] blocks of the previous one.
+  std::vector<double> stacked;
+  size_t rows = n;
+  bool first = true;
+  for (;;) {
+    const size_t blocks = (rows + leaf - 1) / leaf;
+    std::vector<size_t> offset(blocks + 1, 0);  // output rows of each block
+    for (size_t t = 0; t < blocks; ++t) offset[t + 1] = offset[t] + std::min(std::min(leaf, rows - t * leaf), d);
+    std::vector<double> next(offset[blocks] * cols);
+    parallel_for(blocks, threads, [&](size_t t) {
+      const size_t r0 = t * leaf, r = std::min(leaf, rows - r0);
+      std::vector<double> M(r * cols);
+      for (size_t i = 0; i < r; ++i) {
+        if (first) {
+          std::copy(A + (r0 + i) * d, A + (r0 + i) * d + d, M.begin() + i * cols);
+          M[i * cols + d] = b[r0 + i];
+        } else {
+          std::copy(stacked.begin() + (r0 + i) * cols, stacked.begin() + (r0 + i + 1) * cols, M.begin() + i * cols);
+        }
+      }
+      leaf_rc(k, M.data(), r, d, next.data() + offset[t] * cols);
+    });
+    stacked.swap(next);
+    rows = offset[blocks];
+    first = false;
+    if (blocks == 1) break;
+  }
+  stacked.resize(d * cols, 0.0);  // n >= d, so exactly d rows remain
+  return stacked;
+}
+
 }  // namespace sketchmax

@@ -22,6 +22,14 @@ namespace sketchmax {
 void qr_blocked(const DenseUkernels& k, double* M, size_t m, size_t ncols, size_t ld, size_t nref, double* tau,
                 unsigned threads);
 
+// The d x (d + 1) row-major [R | c] of [A | b] (A row-major n x d with row stride d, n >= d):
+// R upper triangular and c the first d entries of Qᵀ·b, so min ‖A·x − b‖ is solved by R·x = c.
+// Tall-skinny QR (TSQR): fixed blocks of rows, each factored in cache by qr_blocked, their [R | c]
+// stacked and factored again, recursively. Fixed block boundaries: results do not depend on
+// `threads`. Rows of R below the diagonal are zero.
+std::vector<double> tsqr_rc(const DenseUkernels& k, const double* A, const double* b, size_t n, size_t d,
+                            unsigned threads);
+
 // A factorization by qr_householder: column-major n x d `qr` (R above, reflectors below the
 // diagonal, as qr.ts), tau, the column permutation (A·P = Q·R; empty when unpivoted) and the rank.
 struct HouseholderQr {
