@@ -442,4 +442,5 @@ function json(r) {
   return JSON.stringify(r, (k, v) => (v === Infinity ? 'Infinity' : v), 1) + '\n';
 }
 
-module.exports = { markdown, json, sizeLabel };
+// The formatting helpers are shared with lstsq_report.js.
+module.exports = { markdown, json, sizeLabel, num, sci, ratio, pct, time, table, verdict };
