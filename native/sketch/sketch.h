@@ -27,7 +27,9 @@ struct KernelTable;
 // over a partition of the rows gives S·[A | b] to rounding. SRHT needs the whole matrix at once
 // (row0 = 0, n the total rows). Uses the kernels of `kernels` and up to `threads` threads; S (every
 // random choice) never depends on either, and neither do the results for the sparse kinds.
-// Returns false only when memory could not be allocated (out is then unspecified).
+// Returns false, touching no memory, for arguments the TypeScript layer refuses (SRHT with row0 != 0
+// or rows > N, nnz_per_column outside [1, rows], rows = 0), and when memory or threads could not be
+// had (out is then unspecified).
 bool sketch_accumulate(const KernelTable& kernels, const SketchSpec& spec, const double* A, size_t n, size_t d,
                        const double* b, uint64_t row0, double* out, unsigned threads);
 
