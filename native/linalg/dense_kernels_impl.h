@@ -5,6 +5,8 @@
 #ifndef SKETCHMAX_LINALG_DENSE_KERNELS_IMPL_H_
 #define SKETCHMAX_LINALG_DENSE_KERNELS_IMPL_H_
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 
 namespace sketchmax {
@@ -173,6 +175,87 @@ void gemm_t(size_t M, size_t N, size_t K, const double* A, size_t lda, const dou
   }
 }
 
+
+// NV vectors of columns from c over rows [0, rows) of reflect_rows_t: each chunk of B is loaded and
+// stored once, its Gram sums kept in registers (two partial sums, even and odd rows).
+template <class T, int NV>
+inline void reflect_columns(size_t rows, size_t c, double* B, size_t ldb, const double* nus, const double* as,
+                            const double* w, double* z) {
+  using V = typename T::V;
+  V wv[NV], z0[NV], z1[NV];
+  for (int v = 0; v < NV; ++v) {
+    wv[v] = T::load(w + c + v * T::kLanes);
+    z0[v] = T::load(z + c + v * T::kLanes);
+    z1[v] = T::zero();
+  }
+  double* Bc = B + c;
+  size_t i = 0;
+  for (; i + 2 <= rows; i += 2, Bc += 2 * ldb) {
+    const V u0 = T::set1(nus[i]), a0 = T::set1(as[i]), u1 = T::set1(nus[i + 1]), a1 = T::set1(as[i + 1]);
+    for (int v = 0; v < NV; ++v) {
+      const V b0 = T::fmadd(u0, wv[v], T::load(Bc + v * T::kLanes));
+      const V b1 = T::fmadd(u1, wv[v], T::load(Bc + ldb + v * T::kLanes));
+      T::store(Bc + v * T::kLanes, b0);
+      T::store(Bc + ldb + v * T::kLanes, b1);
+      z0[v] = T::fmadd(a0, b0, z0[v]);
+      z1[v] = T::fmadd(a1, b1, z1[v]);
+    }
+  }
+  if (i < rows) {
+    const V u0 = T::set1(nus[i]), a0 = T::set1(as[i]);
+    for (int v = 0; v < NV; ++v) {
+      const V b0 = T::fmadd(u0, wv[v], T::load(Bc + v * T::kLanes));
+      T::store(Bc + v * T::kLanes, b0);
+      z0[v] = T::fmadd(a0, b0, z0[v]);
+    }
+  }
+  for (int v = 0; v < NV; ++v) T::store(z + c + v * T::kLanes, T::add(z0[v], z1[v]));
+}
+
+// u·w + b rounded once, as T::fmadd computes each lane (a multiply then an add for the scalar ISA,
+// whose unit has no FMA instruction; std::fma is inlined as one in the vector units).
+template <class T>
+inline double fmadd1(double u, double w, double b) {
+  if constexpr (T::kLanes > 1) {
+    return std::fma(u, w, b);
+  } else {
+    return T::fmadd(u, w, b);
+  }
+}
+
+// reflect_rows over at most kReflectRows rows: the h = (cols - 1) % kLanes leading columns scalar
+// (masked stores are slow on some CPUs), the rest column block by column block.
+constexpr size_t kReflectRows = 64;
+
+template <class T>
+void reflect_block(size_t rows, size_t cols, double* B, size_t ldb, double s, const double* w, double* z) {
+  double nus[kReflectRows], as[kReflectRows];
+  for (size_t i = 0; i < rows; ++i) {
+    nus[i] = -(s * B[i * ldb]);
+    as[i] = fmadd1<T>(nus[i], w[1], B[i * ldb + 1]);  // the new column 1, as the loops below compute it
+  }
+  const size_t h = (cols - 1) % T::kLanes;
+  size_t c = 1;
+  for (; c < 1 + h; ++c) {
+    double zc = z[c];
+    for (size_t i = 0; i < rows; ++i) {
+      const double b = fmadd1<T>(nus[i], w[c], B[i * ldb + c]);
+      B[i * ldb + c] = b;
+      zc = fmadd1<T>(as[i], b, zc);
+    }
+    z[c] = zc;
+  }
+  for (; c + 2 * T::kLanes <= cols; c += 2 * T::kLanes) reflect_columns<T, 2>(rows, c, B, ldb, nus, as, w, z);
+  if (c < cols) reflect_columns<T, 1>(rows, c, B, ldb, nus, as, w, z);
+}
+
+template <class T>
+void reflect_rows_t(size_t rows, size_t cols, double* B, size_t ldb, double s, const double* w, double* z) {
+  if (cols < 2) return;
+  for (size_t i = 0; i < rows; i += kReflectRows)
+    reflect_block<T>(std::min(kReflectRows, rows - i), cols, B + i * ldb, ldb, s, w, z);
+}
+
 }  // namespace
 }  // namespace sketchmax
 
@@ -197,6 +280,10 @@ void gemm_t(size_t M, size_t N, size_t K, const double* A, size_t lda, const dou
   void gemm_nn_sub_##suffix(size_t M, size_t N, size_t K, const double* A, size_t lda, const double* B,  \
                             size_t ldb, double* C, size_t ldc) {                                          \
     gemm_t<T, false, true>(M, N, K, A, lda, B, ldb, C, ldc);                                              \
+  }                                                                                                      \
+  void reflect_rows_##suffix(size_t rows, size_t cols, double* B, size_t ldb, double s, const double* w, \
+                             double* z) {                                                                 \
+    reflect_rows_t<T>(rows, cols, B, ldb, s, w, z);                                                       \
   }
 
 #endif  // SKETCHMAX_LINALG_DENSE_KERNELS_IMPL_H_

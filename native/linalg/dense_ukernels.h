@@ -31,6 +31,11 @@ struct DenseUkernels {
   // C (M x N) -= A · B for A (M x K) and B (K x N).
   void (*gemm_nn_sub)(size_t M, size_t N, size_t K, const double* A, size_t lda, const double* B, size_t ldb,
                       double* C, size_t ldc);
+  // One Householder reflection of a block of rows fused with the Gram row of the next column (the
+  // TSQR kernel of qr.cc): for each row i < rows, u = s·B_i[0], then B_i[c] -= u·w[c] and
+  // z[c] += B_i[1]·B_i[c] (the updated values) for 1 <= c < cols. Nothing when cols < 2. May fuse
+  // and reorder the sums of z (agrees across ISAs to rounding only).
+  void (*reflect_rows)(size_t rows, size_t cols, double* B, size_t ldb, double s, const double* w, double* z);
 };
 
 #define SKETCHMAX_DENSE_UKERNEL_DECLS(suffix)                                                            \
@@ -40,7 +45,8 @@ struct DenseUkernels {
   void axpy_##suffix(size_t, double, const double*, double*);                                             \
   void butterfly_##suffix(size_t, double*, double*);                                                      \
   void gemm_tn_##suffix(size_t, size_t, size_t, const double*, size_t, const double*, size_t, double*, size_t); \
-  void gemm_nn_sub_##suffix(size_t, size_t, size_t, const double*, size_t, const double*, size_t, double*, size_t);
+  void gemm_nn_sub_##suffix(size_t, size_t, size_t, const double*, size_t, const double*, size_t, double*, size_t); \
+  void reflect_rows_##suffix(size_t, size_t, double*, size_t, double, const double*, double*);
 
 SKETCHMAX_DENSE_UKERNEL_DECLS(scalar)
 SKETCHMAX_DENSE_UKERNEL_DECLS(avx2)
@@ -49,7 +55,7 @@ SKETCHMAX_DENSE_UKERNEL_DECLS(avx512)
 #define SKETCHMAX_DENSE_UKERNELS_TABLE(suffix)                                                 \
   DenseUkernels {                                                                               \
     dot_rows_##suffix, axpy_rows_##suffix, lsqr_rows_##suffix, axpy_##suffix, butterfly_##suffix, \
-        gemm_tn_##suffix, gemm_nn_sub_##suffix                                                  \
+        gemm_tn_##suffix, gemm_nn_sub_##suffix, reflect_rows_##suffix                           \
   }
 
 }  // namespace sketchmax

@@ -373,8 +373,8 @@ double rcond_estimate(const double* R, size_t d) {
 
 namespace {
 
-// Rows per TSQR leaf: a block of [A | b] that fits in L2 (256 KiB of the 512 KiB), and at least
-// 8·(d + 1) rows so that a level shrinks the rows at least 8-fold.
+// Rows per TSQR leaf of the compact-WY path (large d): a block of [A | b] that fits in L2 (256 KiB of
+// the 512 KiB), and at least 8·(d + 1) rows so that a level shrinks the rows at least 8-fold.
 size_t tsqr_leaf_rows(size_t d) {
   const size_t cols = d + 1;
   return std::max<size_t>(8 * cols, (size_t{256} * 1024) / (8 * cols));
@@ -391,10 +391,9 @@ void leaf_rc(const DenseUkernels& k, double* M, size_t rows, size_t d, double* o
   }
 }
 
-}  // namespace
-
-std::vector<double> tsqr_rc(const DenseUkernels& k, const double* A, const double* b, size_t n, size_t d,
-                            unsigned threads) {
+// TSQR through qr_blocked leaves, level by level (for wide [A | b], whose R no longer fits in cache).
+std::vector<double> tsqr_rc_blocked(const DenseUkernels& k, const double* A, const double* b, size_t n, size_t d,
+                                    unsigned threads) {
   const size_t cols = d + 1, leaf = tsqr_leaf_rows(d);
   // Level 0 reads A and b; later levels read the stacked [R | c] blocks of the previous one.
   std::vector<double> stacked;
@@ -425,6 +424,139 @@ std::vector<double> tsqr_rc(const DenseUkernels& k, const double* A, const doubl
   }
   stacked.resize(d * cols, 0.0);  // n >= d, so exactly d rows remain
   return stacked;
+}
+
+// ---- TSQR by row-block updates of one R (narrow [A | b]) ----------------------------------------
+//
+// Each leaf (a fixed block of rows, one task) folds chunks of its rows into its own [R | c]: the QR
+// of [R; B] for the chunk B by d Householder reflections, each one pass over B (reflect_rows: the
+// reflection fused with the Gram row of the next column, from which that column's reflector and its
+// products with the other columns follow without another pass). The leaves' R are then folded into
+// the first one, in leaf order, the same way (B upper triangular: rows past the active column are
+// skipped). Fixed boundaries and order: results do not depend on `threads`.
+
+constexpr size_t kTsqrMaxCols = 129;  // wider [A | b] takes tsqr_rc_blocked
+
+// Buffer rows hold a zero column, then a row of [A | b]: buffer column j + 1 is column j.
+struct Folder {
+  const DenseUkernels& k;
+  size_t n, ncols, ld;
+  std::vector<double> W, Z, v;  // indexed like buffer columns
+  Folder(const DenseUkernels& k_, size_t n_, size_t ncols_)
+      : k(k_), n(n_), ncols(ncols_), ld((ncols_ + 1 + 3) / 4 * 4), W(ncols_ + 1), Z(ncols_ + 1) {}
+
+  // R (n x ncols, row stride ncols, upper trapezoidal) becomes the R of [R; B] for the mb buffer
+  // rows B (destroyed); `upper`: B is upper trapezoidal too (B[i][j] == 0 for j < i).
+  void fold(double* R, double* B, size_t mb, bool upper) {
+    std::fill(W.begin(), W.end(), 0.0);
+    std::fill(Z.begin(), Z.end(), 0.0);
+    k.reflect_rows(upper ? std::min<size_t>(mb, 1) : mb, ncols + 1, B, ld, 0.0, W.data(), Z.data());
+    for (size_t j = 0; j < n; ++j) {
+      // Z[c + 1] = Σ_i B[i][j]·B[i][c] for c >= j (rows of B only; row j of R is the head).
+      double* Rj = R + j * ncols;
+      const double alpha = Rj[j], xnorm2 = Z[j + 1];
+      bool fast = xnorm2 > 1e-290 && xnorm2 < 1e290;
+      for (size_t c = j + 1; fast && c < ncols; ++c) fast = std::isfinite(Z[c + 1]);
+      double s = 0.0;
+      if (fast) {
+        const double mag = std::hypot(alpha, std::sqrt(xnorm2));
+        const double beta = alpha >= 0 ? -mag : mag;
+        const double tau = (beta - alpha) / beta;
+        const double inv = 1.0 / (alpha - beta);  // |alpha - beta| >= 1e-145: no overflow
+        for (size_t c = j + 1; c < ncols; ++c) {
+          const double w = Rj[c] + Z[c + 1] * inv;
+          W[c + 1] = w;
+          Rj[c] -= tau * w;
+        }
+        Rj[j] = beta;
+        s = tau * inv;
+      } else {  // also for xnorm2 == 0, which may have underflowed
+        s = reflect_safely(Rj, B, upper ? std::min(mb, j + 1) : mb, j);
+      }
+      if (j + 1 == n) break;  // B is not needed any more
+      std::fill(Z.begin() + j + 2, Z.end(), 0.0);
+      k.reflect_rows(upper ? std::min(mb, j + 2) : mb, ncols - j, B + j + 1, ld, s, W.data() + j + 1,
+                     Z.data() + j + 1);
+    }
+  }
+
+  // Reflector j the two-pass way (squares or products out of range): v scaled into B's column j,
+  // W from a pass over B; returns the scale s of reflect_rows (tau, as B holds v).
+  double reflect_safely(double* Rj, double* B, size_t rows, size_t j) {
+    v.resize(rows);
+    for (size_t i = 0; i < rows; ++i) v[i] = B[i * ld + j + 1];
+    const double xnorm = norm2(v.data(), rows);
+    std::fill(W.begin(), W.end(), 0.0);
+    if (xnorm == 0.0) return 0.0;
+    const double alpha = Rj[j];
+    const double mag = std::hypot(alpha, xnorm);
+    const double beta = alpha >= 0 ? -mag : mag;
+    const double tau = (beta - alpha) / beta;
+    const double denom = alpha - beta;
+    for (size_t i = 0; i < rows; ++i) B[i * ld + j + 1] = v[i] /= denom;
+    for (size_t c = j + 1; c < ncols; ++c) W[c + 1] = Rj[c];
+    for (size_t i = 0; i < rows; ++i)
+      for (size_t c = j + 1; c < ncols; ++c) W[c + 1] += v[i] * B[i * ld + c + 1];
+    for (size_t c = j + 1; c < ncols; ++c) Rj[c] -= tau * W[c + 1];
+    Rj[j] = beta;
+    return tau;
+  }
+};
+
+// Rows per chunk folded at once: the chunk fits in L1 (24 KiB of the 32 KiB).
+size_t tsqr_chunk_rows(size_t ld) { return std::max<size_t>(4, (size_t{24} * 1024) / (8 * ld) / 4 * 4); }
+
+// Rows per leaf: a few chunks per R, so folding the leaves' R (2/3·d³ each) stays small.
+size_t tsqr_fold_leaf_rows(size_t d, size_t chunk) {
+  const size_t want = std::max<size_t>(1024, 16 * d);
+  return (want + chunk - 1) / chunk * chunk;
+}
+
+std::vector<double> tsqr_rc_fold(const DenseUkernels& k, const double* A, const double* b, size_t n, size_t d,
+                                 unsigned threads) {
+  const size_t cols = d + 1;
+  const Folder proto(k, d, cols);
+  const size_t ld = proto.ld, chunk = tsqr_chunk_rows(ld), leaf = tsqr_fold_leaf_rows(d, chunk);
+  const size_t leaves = (n + leaf - 1) / leaf;
+  std::vector<double> Rs(leaves * d * cols, 0.0);
+  parallel_for(leaves, threads, [&](size_t t) {
+    Folder f(k, d, cols);
+    std::vector<double> B(chunk * ld, 0.0);
+    double* R = Rs.data() + t * d * cols;
+    const size_t end = std::min(n, (t + 1) * leaf);
+    for (size_t r0 = t * leaf; r0 < end; r0 += chunk) {
+      const size_t mb = std::min(chunk, end - r0);
+      for (size_t i = 0; i < mb; ++i) {
+        double* row = B.data() + i * ld;
+        row[0] = 0.0;
+        std::copy(A + (r0 + i) * d, A + (r0 + i) * d + d, row + 1);
+        row[cols] = b[r0 + i];
+      }
+      f.fold(R, B.data(), mb, false);
+    }
+  });
+  Folder f(k, d, cols);
+  std::vector<double> B(d * ld, 0.0);
+  double* R = Rs.data();
+  for (size_t t = 1; t < leaves; ++t) {
+    const double* Rt = Rs.data() + t * d * cols;
+    for (size_t i = 0; i < d; ++i) {
+      double* row = B.data() + i * ld;
+      row[0] = 0.0;
+      std::copy(Rt + i * cols, Rt + i * cols + cols, row + 1);
+    }
+    f.fold(R, B.data(), d, true);
+  }
+  Rs.resize(d * cols);
+  return Rs;
+}
+
+}  // namespace
+
+std::vector<double> tsqr_rc(const DenseUkernels& k, const double* A, const double* b, size_t n, size_t d,
+                            unsigned threads) {
+  if (d + 1 <= kTsqrMaxCols) return tsqr_rc_fold(k, A, b, n, d, threads);
+  return tsqr_rc_blocked(k, A, b, n, d, threads);
 }
 
 }  // namespace sketchmax

@@ -24,9 +24,12 @@ void qr_blocked(const DenseUkernels& k, double* M, size_t m, size_t ncols, size_
 
 // The d x (d + 1) row-major [R | c] of [A | b] (A row-major n x d with row stride d, n >= d):
 // R upper triangular and c the first d entries of Qᵀ·b, so min ‖A·x − b‖ is solved by R·x = c.
-// Tall-skinny QR (TSQR): fixed blocks of rows, each factored in cache by qr_blocked, their [R | c]
-// stacked and factored again, recursively. Fixed block boundaries: results do not depend on
-// `threads`. Rows of R below the diagonal are zero.
+// Tall-skinny QR (TSQR): fixed blocks of rows (one task each) fold chunks of their rows into their
+// own [R | c] (Householder reflections of [R; chunk], one fused pass over the chunk per column), and
+// the blocks' [R | c] are folded into the first in block order; wide problems (d > 128) instead
+// factor each block in cache by qr_blocked and stack and factor their [R | c] again, recursively.
+// Fixed block boundaries and order: results do not depend on `threads`. Rows of R below the
+// diagonal are zero.
 std::vector<double> tsqr_rc(const DenseUkernels& k, const double* A, const double* b, size_t n, size_t d,
                             unsigned threads);
 

@@ -133,6 +133,37 @@ void test_gemm(const DenseUkernels& k) {
   }
 }
 
+void test_reflect_rows(const DenseUkernels& k) {
+  for (size_t cols : {size_t{1}, size_t{2}, size_t{3}, size_t{7}, size_t{33}, size_t{101}}) {
+    for (size_t rows : {size_t{1}, size_t{3}, size_t{5}, size_t{33}, size_t{70}, size_t{131}}) {
+      const size_t ldb = cols + 3;
+      const std::vector<double> B0 = gaussian(rows * ldb, rows * 17 + cols), w = gaussian(cols, 31), z0 = gaussian(cols, 32);
+      const double s = 0.37;
+      std::vector<double> B = B0, z = z0, WB = B0, wz = z0, mag(cols, 0.0);
+      k.reflect_rows(rows, cols, B.data(), ldb, s, w.data(), z.data());
+      for (size_t c = 0; c < cols; ++c) mag[c] = std::fabs(z0[c]);
+      for (size_t i = 0; i < rows; ++i) {
+        double* row = WB.data() + i * ldb;
+        const double u = s * row[0];
+        for (size_t c = 1; c < cols; ++c) row[c] -= u * w[c];
+        for (size_t c = 1; c < cols; ++c) wz[c] += row[1] * row[c], mag[c] += std::fabs(row[1] * row[c]);
+      }
+      for (size_t i = 0; i < rows; ++i)
+        for (size_t c = 0; c < ldb; ++c) {
+          const double got = B[i * ldb + c], want = WB[i * ldb + c];
+          if (c == 0 || c >= cols) {
+            check(got == B0[i * ldb + c], "reflect_rows untouched", got, want);
+          } else {
+            const double scale = std::fabs(B0[i * ldb + c]) + std::fabs(s * B0[i * ldb] * w[c]);
+            check(std::fabs(got - want) <= 1e-15 * scale, "reflect_rows B", got, want);
+          }
+        }
+      check(z[0] == z0[0], "reflect_rows z[0]", z[0], z0[0]);
+      for (size_t c = 1; c < cols; ++c) check(std::fabs(z[c] - wz[c]) <= 1e-14 * mag[c], "reflect_rows z", z[c], wz[c]);
+    }
+  }
+}
+
 void test_dense_drivers(const DenseUkernels& k) {
   const size_t n = 5000, d = 13;
   const std::vector<double> A = gaussian(n * d, 21), x = gaussian(d, 22), u0 = gaussian(n, 23);
@@ -212,6 +243,40 @@ void test_qr(const DenseUkernels& k) {
     check(dx <= 1e-12, "qr_blocked vs qrcp", dx, 1e-12);
     const double rc = rcond_estimate(R.data(), d);
     check(rc > 1e-3 && rc <= 1, "rcond of a Gaussian R", rc, 0.1);
+  }
+}
+
+// tsqr_rc against pivoted QR, including badly scaled columns (the reflectors' two-pass fallback).
+void test_tsqr(const DenseUkernels& k) {
+  struct Shape {
+    size_t n, d;
+    double scale;
+  };
+  for (Shape sh : {Shape{1, 1, 1}, Shape{7, 5, 1}, Shape{3001, 1, 1}, Shape{5000, 13, 1}, Shape{4099, 50, 1},
+                   Shape{2500, 130, 1}, Shape{3000, 20, 1e200}, Shape{3000, 20, 1e-200}, Shape{3000, 20, 1e150}}) {
+    const size_t n = sh.n, d = sh.d;
+    const std::vector<double> A0 = gaussian(n * d, n * 3 + d), b = gaussian(n, n + 1);
+    std::vector<double> A = A0;
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = 0; j < d; j += 2) A[i * d + j] *= sh.scale;  // every other column scaled
+    const std::vector<double> Rc1 = tsqr_rc(k, A.data(), b.data(), n, d, 1);
+    const std::vector<double> Rc2 = tsqr_rc(k, A.data(), b.data(), n, d, 2);
+    check(Rc1.size() == d * (d + 1) && same_bits(Rc1.data(), Rc2.data(), Rc1.size()), "tsqr_rc threads");
+    std::vector<double> R(d * d, 0.0), x1(d), x2(d);
+    bool lower_zero = true;
+    for (size_t i = 0; i < d; ++i) {
+      for (size_t j = 0; j < i; ++j) lower_zero = lower_zero && Rc1[i * (d + 1) + j] == 0.0;
+      for (size_t j = i; j < d; ++j) R[i * d + j] = Rc1[i * (d + 1) + j];
+      x1[i] = Rc1[i * (d + 1) + d];
+    }
+    check(lower_zero, "tsqr_rc lower triangle");
+    solve_upper(R.data(), d, x1.data(), d);
+    // The reference solves the unscaled problem: x scales inversely with its column.
+    const HouseholderQr f = qr_householder(A0.data(), n, d, d, true);
+    qr_solve(f, b.data(), x2.data());
+    for (size_t j = 0; j < d; j += 2) x1[j] *= sh.scale;
+    const double dx = rel_diff(x1.data(), x2.data(), d);
+    check(dx <= 1e-11, "tsqr_rc vs qrcp", dx, 1e-11);
   }
 }
 
@@ -304,8 +369,10 @@ int main(int argc, char** argv) {
   const KernelTable& kt = kernel_table(isa);
   test_row_kernels(kt.dense);
   test_gemm(kt.dense);
+  test_reflect_rows(kt.dense);
   test_dense_drivers(kt.dense);
   test_qr(kt.dense);
+  test_tsqr(kt.dense);
   test_lstsq(kt);
   std::printf("%s: %s\n", isa_name(isa), g_failures ? "FAILED" : "ok");
   return g_failures ? 1 : 0;

@@ -14,6 +14,7 @@ import {
   AUTO_SKETCH_AND_SOLVE_TOLERANCE,
   chooseMethod,
   LSTSQ_DEFAULTS,
+  preconditionSketchRows,
   type LstsqOptions,
   type LstsqResult,
 } from '../../lib/linalg/lstsq_options';
@@ -107,7 +108,7 @@ describe('argument checking: named TypeError / RangeError before any work', () =
       expectError(() => lstsqJs(A2, b), 'RangeError', /^sketchmax\.lstsq: A\[3\]\[1\] must be finite \(row 3, column 1\) \(got (NaN|-?Infinity)\)$/);
       const b2 = Float64Array.from(b);
       b2[5] = v;
-      expectError(() => lstsqJs(A, b2), 'RangeError', /^sketchmax\.lstsq: b\[5\] must be finite \(got (NaN|-?Infinity)\)$/);
+      expectError(() => lstsqJs(A, b2), 'RangeError', /^sketchmax\.lstsq: b\[5\] must be finite \(row 5\) \(got (NaN|-?Infinity)\)$/);
     }
   });
 });
@@ -208,7 +209,7 @@ describe("'sketch-precondition' against Householder QR on the regression familie
     for (const seed of [1, 2]) {
       const res = lstsqJs(A, b, { method: 'sketch-precondition', seed });
       checkResult(A, b, res);
-      expect(res).toMatchObject({ method: 'sketch-precondition', rank: A.cols, converged: true, sketchRows: 12 * A.cols });
+      expect(res).toMatchObject({ method: 'sketch-precondition', rank: A.cols, converged: true, sketchRows: preconditionSketchRows(A.rows, A.cols) });
       expect(distance(res.x, qr.x) / norm(qr.x)).toBeLessThanOrEqual(10 * est);
       expect(Math.abs(res.residualNorm - qr.residualNorm)).toBeLessThanOrEqual(1e-13 * norm(b));
       // Regression guard, not a bound from the issue: measured 20-47 iterations over both passes.
@@ -273,7 +274,8 @@ test('n not a power of two: SRHT pads 3000 to 4096 rows; both randomized methods
   const p = conditionedProblem(3000, 30, 1e8, 1e-6, 31);
   const qr = lstsqJs(p.A, p.b, { method: 'qr' });
   const res = lstsqJs(p.A, p.b, { method: 'sketch-precondition', sketch: { kind: 'srht' } });
-  expect(res).toMatchObject({ method: 'sketch-precondition', sketchRows: 360, converged: true });
+  // γ = clamp(⌊4·3000/30²⌋, 12, 40) = 13 rows per column (preconditionSketchRows).
+  expect(res).toMatchObject({ method: 'sketch-precondition', sketchRows: 13 * 30, converged: true });
   expect(distance(res.x, p.xTrue!)).toBeLessThanOrEqual(10 * distance(qr.x, p.xTrue!));
   expect(Math.abs(res.residualNorm - qr.residualNorm)).toBeLessThanOrEqual(1e-13 * norm(p.b));
   const g = mmyProblem(3000, 30, 1, 32);
@@ -331,7 +333,7 @@ describe('rank-deficient A: detected, rank reported, QR fallback', () => {
     expect(res.rank).toBe(18);
     expect(res.method).toBe('qr');
     expect(res.iterations).toBe(0);
-    expect(res.sketchRows).toBe(method === 'sketch-and-solve' ? 400 : method === 'sketch-precondition' ? 240 : 0);
+    expect(res.sketchRows).toBe(method === 'sketch-and-solve' ? 400 : method === 'sketch-precondition' ? preconditionSketchRows(A.rows, A.cols) : 0);
     // A least-squares solution: the residual of the full-rank reduced problem, and Aᵀr ≈ 0.
     const refRes = lstsqJs(reduced, b, { method: 'qr' });
     expect(refRes.rank).toBe(18);
@@ -372,6 +374,7 @@ describe("'auto' and the iteration cap", () => {
     const A = gaussianMatrix(n, d, 61);
     const b = gaussianMatrix(n, 1, 62).data;
     const res = lstsqJs(A, b);
+    // n = 25d: γ = ⌊4·25d/d²⌋ < 12 for d = 150, so the floor 12·d.
     expect(res).toMatchObject({ method: 'sketch-precondition', sketchRows: 12 * d, rank: d, converged: true });
     expect(Math.abs(res.residualNorm - lstsqJs(A, b, { method: 'qr' }).residualNorm)).toBeLessThanOrEqual(1e-13 * norm(b));
   });
