@@ -121,7 +121,7 @@ std::vector<double> get_r(const HouseholderQr& f) {
   return R;
 }
 
-HouseholderQr factor_colmajor(std::vector<double> work, size_t n, size_t d, bool pivot) {
+HouseholderQr factor_colmajor(std::vector<double> work, size_t n, size_t d, bool pivot, size_t tolerance_rows) {
   HouseholderQr f;
   f.n = n;
   f.d = d;
@@ -129,7 +129,7 @@ HouseholderQr factor_colmajor(std::vector<double> work, size_t n, size_t d, bool
   f.tau.assign(d, 0.0);
   if (pivot) f.perm.resize(d);
   householder_in_place(f.qr.data(), n, d, f.tau.data(), pivot ? f.perm.data() : nullptr);
-  f.rank = numerical_rank(f.qr.data(), n, d, default_rank_tolerance(n, d), pivot);
+  f.rank = numerical_rank(f.qr.data(), n, d, default_rank_tolerance(std::max(n, tolerance_rows), d), pivot);
   return f;
 }
 
@@ -140,7 +140,7 @@ void minimum_norm_solve(const HouseholderQr& f, const double* c, double* y) {
   std::vector<double> T(d * r, 0.0);  // column-major d x r: column i is row i of [R11 R12]
   for (size_t i = 0; i < r; ++i)
     for (size_t j = i; j < d; ++j) T[i * d + j] = f.qr[j * f.n + i];
-  const HouseholderQr g = factor_colmajor(std::move(T), d, r, false);
+  const HouseholderQr g = factor_colmajor(std::move(T), d, r, false, 0);
   std::fill(y, y + d, 0.0);
   std::copy(c, c + r, y);
   const std::vector<double> U = get_r(g);
@@ -304,8 +304,8 @@ void qr_blocked(const DenseUkernels& k, double* M, size_t m, size_t ncols, size_
 
 double default_rank_tolerance(size_t n, size_t d) { return static_cast<double>(std::max(n, d)) * kEps; }
 
-HouseholderQr qr_householder(const double* A, size_t n, size_t d, size_t lda, bool pivot) {
-  return factor_colmajor(to_column_major(A, n, d, lda), n, d, pivot);
+HouseholderQr qr_householder(const double* A, size_t n, size_t d, size_t lda, bool pivot, size_t tolerance_rows) {
+  return factor_colmajor(to_column_major(A, n, d, lda), n, d, pivot, tolerance_rows);
 }
 
 void qr_solve(const HouseholderQr& f, const double* b, double* x) {

@@ -48,7 +48,9 @@ double default_rank_tolerance(size_t n, size_t d);
 // Unblocked Householder QR (qr.ts householderQRInPlace) of the row-major n x d matrix A (row stride
 // lda), with column pivoting when `pivot` (LAPACK dgeqp3's norm downdating), the rank decided with
 // default_rank_tolerance(n, d).
-HouseholderQr qr_householder(const double* A, size_t n, size_t d, size_t lda, bool pivot);
+// tolerance_rows > n decides the rank as for a matrix of that many rows (the triangle R of a
+// taller matrix A = Q·R has A's singular values and gets A's tolerance).
+HouseholderQr qr_householder(const double* A, size_t n, size_t d, size_t lda, bool pivot, size_t tolerance_rows = 0);
 
 // min ‖A·x - b‖ from a factorization of A (qr.ts qrSolveFactored): the minimum-norm solution of the
 // rank-r problem when rank < d (then f must be pivoted). Writes x (d entries).
