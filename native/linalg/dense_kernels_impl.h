@@ -256,6 +256,38 @@ void reflect_rows_t(size_t rows, size_t cols, double* B, size_t ldb, double s, c
     reflect_block<T>(std::min(kReflectRows, rows - i), cols, B + i * ldb, ldb, s, w, z);
 }
 
+// Blocks of kScatterVecs vectors of x stay in registers while every destination row takes its
+// multiple; x is read once per input row instead of once per bucket.
+template <class T>
+void scatter_axpy_t(size_t k, const double* x, size_t count, const double* alphas, double* const* ys) {
+  using V = typename T::V;
+  constexpr size_t kScatterVecs = 4;
+  constexpr size_t kStep = kScatterVecs * T::kLanes;
+  size_t c = 0;
+  for (; c + kStep <= k; c += kStep) {
+    V xv[kScatterVecs];
+    for (size_t q = 0; q < kScatterVecs; ++q) xv[q] = T::load(x + c + q * T::kLanes);
+    for (size_t t = 0; t < count; ++t) {
+      const V a = T::set1(alphas[t]);
+      double* y = ys[t] + c;
+      for (size_t q = 0; q < kScatterVecs; ++q) {
+        T::store(y + q * T::kLanes, T::add(T::load(y + q * T::kLanes), T::mul(a, xv[q])));
+      }
+    }
+  }
+  for (; c + T::kLanes <= k; c += T::kLanes) {
+    const V xv = T::load(x + c);
+    for (size_t t = 0; t < count; ++t) T::store(ys[t] + c, T::add(T::load(ys[t] + c), T::mul(T::set1(alphas[t]), xv)));
+  }
+  if (c < k) {
+    const auto m = T::tail(k - c);
+    const V xv = T::maskz_load(m, x + c);
+    for (size_t t = 0; t < count; ++t) {
+      T::mask_store(ys[t] + c, m, T::add(T::maskz_load(m, ys[t] + c), T::mul(T::set1(alphas[t]), xv)));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sketchmax
 
@@ -284,6 +316,10 @@ void reflect_rows_t(size_t rows, size_t cols, double* B, size_t ldb, double s, c
   void reflect_rows_##suffix(size_t rows, size_t cols, double* B, size_t ldb, double s, const double* w, \
                              double* z) {                                                                 \
     reflect_rows_t<T>(rows, cols, B, ldb, s, w, z);                                                       \
+  }                                                                                                      \
+  void scatter_axpy_##suffix(size_t k, const double* x, size_t count, const double* alphas,              \
+                             double* const* ys) {                                                         \
+    scatter_axpy_t<T>(k, x, count, alphas, ys);                                                           \
   }
 
 #endif  // SKETCHMAX_LINALG_DENSE_KERNELS_IMPL_H_

@@ -36,6 +36,9 @@ struct DenseUkernels {
   // z[c] += B_i[1]·B_i[c] (the updated values) for 1 <= c < cols. Nothing when cols < 2. May fuse
   // and reorder the sums of z (agrees across ISAs to rounding only).
   void (*reflect_rows)(size_t rows, size_t cols, double* B, size_t ldb, double s, const double* w, double* z);
+  // ys[t][c] = ys[t][c] + alphas[t] · x[c] for t < count, c < k (multiply, then add): one input row
+  // of a sparse sketch into its buckets, x loaded once for all of them.
+  void (*scatter_axpy)(size_t k, const double* x, size_t count, const double* alphas, double* const* ys);
 };
 
 #define SKETCHMAX_DENSE_UKERNEL_DECLS(suffix)                                                            \
@@ -46,7 +49,8 @@ struct DenseUkernels {
   void butterfly_##suffix(size_t, double*, double*);                                                      \
   void gemm_tn_##suffix(size_t, size_t, size_t, const double*, size_t, const double*, size_t, double*, size_t); \
   void gemm_nn_sub_##suffix(size_t, size_t, size_t, const double*, size_t, const double*, size_t, double*, size_t); \
-  void reflect_rows_##suffix(size_t, size_t, double*, size_t, double, const double*, double*);
+  void reflect_rows_##suffix(size_t, size_t, double*, size_t, double, const double*, double*); \
+  void scatter_axpy_##suffix(size_t, const double*, size_t, const double*, double* const*);
 
 SKETCHMAX_DENSE_UKERNEL_DECLS(scalar)
 SKETCHMAX_DENSE_UKERNEL_DECLS(avx2)
@@ -55,7 +59,7 @@ SKETCHMAX_DENSE_UKERNEL_DECLS(avx512)
 #define SKETCHMAX_DENSE_UKERNELS_TABLE(suffix)                                                 \
   DenseUkernels {                                                                               \
     dot_rows_##suffix, axpy_rows_##suffix, lsqr_rows_##suffix, axpy_##suffix, butterfly_##suffix, \
-        gemm_tn_##suffix, gemm_nn_sub_##suffix, reflect_rows_##suffix                           \
+        gemm_tn_##suffix, gemm_nn_sub_##suffix, reflect_rows_##suffix, scatter_axpy_##suffix    \
   }
 
 }  // namespace sketchmax

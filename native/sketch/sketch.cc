@@ -7,7 +7,7 @@
 // - Sparse kinds (CountSketch, sparse sign): the input rows are processed in chunks. The buckets
 //   and signs of a chunk's rows are drawn once, into a ring of chunk buffers, in parts that any
 //   thread may claim (Philox 8 or 16 blocks at a time with SSE2 / AVX2); then every thread scatters
-//   the chunk's rows into ITS OUTPUT ROWS (a bucket range) with `axpy`: every output entry is updated
+//   the chunk's rows into ITS OUTPUT ROWS (a bucket range) with `scatter_axpy`: every output entry is updated
 //   by one thread only, over the input rows in ascending order, multiply then add, exactly as the
 //   TypeScript loop does. (Splitting by output columns would share a cache line per output row
 //   between threads: rows are k doubles, not line aligned.) No barrier: a thread waits only for the
@@ -364,7 +364,10 @@ bool sparse(const DenseUkernels& K, bool avx2, PhiloxKey key, const double* A, s
     std::atomic<size_t> v{0};
   };
   std::unique_ptr<Progress[]> progress(new Progress[std::max(1u, threads)]);
-  const auto axpy = K.axpy;
+  const auto scatter = K.scatter_axpy;
+  // Allocated here: the team's functions must not throw.
+  std::vector<double*> dests_all(std::max(1u, threads) * s);
+  std::vector<double> alphas_all(std::max(1u, threads) * s);
   constexpr size_t kAheadA = 8;  // input rows prefetched ahead
   run_team(threads, [&](unsigned tid, unsigned team) {
     // The slot of chunk c is free once every thread has scattered chunk c - kSlots.
@@ -390,6 +393,8 @@ bool sparse(const DenseUkernels& K, bool avx2, PhiloxKey key, const double* A, s
     // the input rows in ascending order.
     size_t q0, q1;
     split_range(m, team, tid, 1, &q0, &q1);
+    double** dests = dests_all.data() + tid * s;  // this thread's buckets of the current input row
+    double* alphas = alphas_all.data() + tid * s;
     const uint64_t qn = q1 - q0;
     for (size_t c = 0; c < chunks; ++c) {
       wait_until([&] { return slot_free(c); });
@@ -412,14 +417,17 @@ bool sparse(const DenseUkernels& K, bool avx2, PhiloxKey key, const double* A, s
               for (size_t c2 = 0; c2 < d; c2 += 8) prefetch_in(an + c2);
             }
           }
+          size_t mine = 0;
           for (size_t t = 0; t < s; ++t) {
             const uint64_t code = cj[t], q = code >> 1;
             if (q - q0 >= qn) continue;
             double* o = out + static_cast<size_t>(q) * k;
             const double v = (code & 1) ? -scale : scale;
-            if (d) axpy(d, v, a, o);
+            dests[mine] = o;
+            alphas[mine++] = v;
             if (b) o[d] = o[d] + v * b[j];
           }
+          if (d && mine) scatter(d, a, mine, alphas, dests);
         }
       }
       progress[tid].v.store(c + 1, std::memory_order_release);

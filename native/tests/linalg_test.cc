@@ -94,6 +94,22 @@ void test_row_kernels(const DenseUkernels& k) {
     k.butterfly(cols, p.data(), q.data());
     for (size_t c = 0; c < cols; ++c) wp[c] = x[c] + y0[c], wq[c] = x[c] - y0[c];
     check(same_bits(p.data(), wp.data(), cols) && same_bits(q.data(), wq.data(), cols), "butterfly bits");
+    // scatter_axpy: each of 5 destination rows (with a gap between them) gets axpy's exact result;
+    // the gap entries are left alone.
+    const size_t dests = 5, stride = cols + 3;
+    std::vector<double> Y = gaussian(dests * stride, 13), Y0 = Y;
+    const double alphas[dests] = {0.5, -0.25, 1.0 / 3.0, -1.75, 2.0};
+    double* ys[dests];
+    for (size_t t = 0; t < dests; ++t) ys[t] = Y.data() + t * stride;
+    k.scatter_axpy(cols, x.data(), dests, alphas, ys);
+    std::vector<double> Ywant = Y0;
+    for (size_t t = 0; t < dests; ++t) {
+      for (size_t c = 0; c < cols; ++c) {
+        const double prod = alphas[t] * x[c];
+        Ywant[t * stride + c] = Y0[t * stride + c] + prod;
+      }
+    }
+    check(same_bits(Y.data(), Ywant.data(), Y.size()), "scatter_axpy bits");
   }
 }
 
