@@ -8,6 +8,7 @@
 //   sketchApply(A, n, d, b, kind, m, k0, k1, nnz) -> Float64Array: S·[A | b] in a new array.
 #include <napi.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -91,16 +92,30 @@ Napi::Value SketchApply(const Napi::CallbackInfo& info) {
   return out;
 }
 
-Napi::Value SketchAccumulate(const Napi::CallbackInfo& info) {
+// The 12 arguments of sketchAccumulate(Async): those of unpack, then row0, out and threads.
+struct AccumulateCall {
+  SketchCall c;
+  size_t row0;
+  double* out;
+  unsigned threads;
+};
+
+AccumulateCall unpack_accumulate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() != 12) throw Napi::TypeError::New(env, "sketchmax.sketch: expected 12 arguments");
-  const SketchCall c = unpack(info);
-  const size_t row0 = whole(env, info[9], "row0", kMaxDim);
-  if (c.spec.kind == SketchKind::kSrht && row0 != 0) fail_range(env, "srht needs the whole matrix (row0 = 0)");
-  double* out = doubles(env, info[10], "out", c.spec.rows * c.k);
-  const unsigned threads = static_cast<unsigned>(whole(env, info[11], "threads", 4096));
-  if (!sketch_accumulate(kernel_table(addon_state(env).isa), c.spec, c.A, c.n, c.d, c.b, row0, out,
-                         threads == 0 ? 1 : threads)) {
+  AccumulateCall a{unpack(info), 0, nullptr, 1};
+  a.row0 = whole(env, info[9], "row0", kMaxDim);
+  if (a.c.spec.kind == SketchKind::kSrht && a.row0 != 0) fail_range(env, "srht needs the whole matrix (row0 = 0)");
+  a.out = doubles(env, info[10], "out", a.c.spec.rows * a.c.k);
+  a.threads = std::max(1u, static_cast<unsigned>(whole(env, info[11], "threads", 4096)));
+  return a;
+}
+
+Napi::Value SketchAccumulate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const AccumulateCall a = unpack_accumulate(info);
+  const SketchCall& c = a.c;
+  if (!sketch_accumulate(kernel_table(addon_state(env).isa), c.spec, c.A, c.n, c.d, c.b, a.row0, a.out, a.threads)) {
     out_of_memory(env);
   }
   return env.Undefined();
@@ -144,14 +159,8 @@ class SketchWorker : public Napi::AsyncWorker {
 };
 
 Napi::Value SketchAccumulateAsync(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() != 12) throw Napi::TypeError::New(env, "sketchmax.sketch: expected 12 arguments");
-  const SketchCall c = unpack(info);
-  const size_t row0 = whole(env, info[9], "row0", kMaxDim);
-  if (c.spec.kind == SketchKind::kSrht && row0 != 0) fail_range(env, "srht needs the whole matrix (row0 = 0)");
-  double* out = doubles(env, info[10], "out", c.spec.rows * c.k);
-  const unsigned threads = static_cast<unsigned>(whole(env, info[11], "threads", 4096));
-  auto* worker = new SketchWorker(info, c, row0, out, threads == 0 ? 1 : threads);
+  const AccumulateCall a = unpack_accumulate(info);
+  auto* worker = new SketchWorker(info, a.c, a.row0, a.out, a.threads);
   Napi::Promise promise = worker->promise();
   worker->Queue();
   return promise;

@@ -39,10 +39,11 @@ inline uint64_t uniform_index(uint32_t hi, uint32_t lo, uint64_t range) {
 
 inline double choice_sign(uint32_t word) { return (word >> 31) ? -1.0 : 1.0; }
 
-// Column j of a dense m x n sketch, unscaled (see the TypeScript twin for the layout).
-inline void dense_column(PhiloxKey key, bool gaussian, uint64_t j, size_t m, double* out) {
+// Entries [r0, r1) of column j of the dense sketch, unscaled, into out[0 .. r1 - r0): for r0 a
+// multiple of 4 (each Philox block gives four entries).
+inline void dense_column_range(PhiloxKey key, bool gaussian, uint64_t j, size_t r0, size_t r1, double* out) {
   constexpr double kTwoPi = 6.283185307179586;
-  for (size_t q = 0; 4 * q < m; ++q) {
+  for (size_t q = r0 / 4; 4 * q < r1; ++q) {
     const PhiloxCounter w =
         choice_block(key, gaussian ? kStreamGaussian : kStreamRademacher, j, static_cast<uint32_t>(q));
     if (gaussian) {
@@ -51,13 +52,18 @@ inline void dense_column(PhiloxKey key, bool gaussian, uint64_t j, size_t m, dou
         const double u2 = (static_cast<double>(w[2 * p + 1]) + 0.5) * 0x1p-32;
         const double radius = std::sqrt(-2.0 * std::log(u1));
         const size_t r = 4 * q + 2 * p;
-        if (r < m) out[r] = radius * std::cos(kTwoPi * u2);
-        if (r + 1 < m) out[r + 1] = radius * std::sin(kTwoPi * u2);
+        if (r < r1) out[r - r0] = radius * std::cos(kTwoPi * u2);
+        if (r + 1 < r1) out[r + 1 - r0] = radius * std::sin(kTwoPi * u2);
       }
     } else {
-      for (size_t t = 0; t < 4 && 4 * q + t < m; ++t) out[4 * q + t] = choice_sign(w[t]);
+      for (size_t t = 0; t < 4 && 4 * q + t < r1; ++t) out[4 * q + t - r0] = choice_sign(w[t]);
     }
   }
+}
+
+// Column j of a dense m x n sketch, unscaled (see the TypeScript twin for the layout).
+inline void dense_column(PhiloxKey key, bool gaussian, uint64_t j, size_t m, double* out) {
+  dense_column_range(key, gaussian, j, 0, m, out);
 }
 
 inline double srht_sign(PhiloxKey key, uint64_t j) {

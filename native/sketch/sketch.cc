@@ -127,6 +127,16 @@ inline void prefetch_in(const double* p) {
 #endif
 }
 
+// Philox's key for each of its rounds (the key is bumped by the Weyl constants between rounds).
+inline void philox_round_keys(PhiloxKey key, uint32_t (&round_key)[kPhiloxRounds][2]) {
+  for (int r = 0; r < kPhiloxRounds; ++r) {
+    round_key[r][0] = key[0];
+    round_key[r][1] = key[1];
+    key[0] += kPhiloxW0;
+    key[1] += kPhiloxW1;
+  }
+}
+
 // The buckets and signs of input row j as codes (bucket << 1) | (sign < 0): sparse_column's choices
 // (same draws, same rejection of repeated buckets, same order).
 inline void sparse_codes(PhiloxKey key, uint64_t j, uint64_t m, size_t s, uint64_t* codes) {
@@ -170,15 +180,7 @@ void sparse_first_draws(PhiloxKey key, uint64_t j0, size_t s, size_t count, uint
 #if SKETCHMAX_SKETCH_SSE2
   // Eight blocks per step as two independent groups of four, so the rounds' latencies overlap.
   uint32_t round_key[kPhiloxRounds][2];
-  {
-    PhiloxKey k = key;
-    for (int r = 0; r < kPhiloxRounds; ++r) {
-      round_key[r][0] = k[0];
-      round_key[r][1] = k[1];
-      k[0] += kPhiloxW0;
-      k[1] += kPhiloxW1;
-    }
-  }
+  philox_round_keys(key, round_key);
   const __m128i m0 = _mm_set1_epi32(static_cast<int>(kPhiloxM0));
   const __m128i m1 = _mm_set1_epi32(static_cast<int>(kPhiloxM1));
   const __m128i lo_mask = _mm_set_epi32(0, -1, 0, -1);
@@ -238,15 +240,7 @@ __attribute__((target("avx2"))) void sparse_first_draws_avx2(PhiloxKey key, uint
   uint64_t j = j0;
   uint32_t t = 0;
   uint32_t round_key[kPhiloxRounds][2];
-  {
-    PhiloxKey k = key;
-    for (int r = 0; r < kPhiloxRounds; ++r) {
-      round_key[r][0] = k[0];
-      round_key[r][1] = k[1];
-      k[0] += kPhiloxW0;
-      k[1] += kPhiloxW1;
-    }
-  }
+  philox_round_keys(key, round_key);
   const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kPhiloxM0));
   const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kPhiloxM1));
   const __m256i lo_mask = _mm256_set1_epi64x(0xffffffffll);
@@ -439,27 +433,6 @@ bool sparse(const DenseUkernels& K, bool avx2, PhiloxKey key, const double* A, s
 // ---------------------------------------------------------------------------------------------
 // Dense kinds.
 
-// Entries [r0, r1) of column j of the dense sketch, unscaled, into out[0 .. r1 - r0): dense_column's
-// values (same code), for r0 a multiple of 4.
-inline void dense_column_range(PhiloxKey key, bool gaussian, uint64_t j, size_t r0, size_t r1, double* out) {
-  constexpr double kTwoPi = 6.283185307179586;
-  for (size_t q = r0 / 4; 4 * q < r1; ++q) {
-    const PhiloxCounter w =
-        choice_block(key, gaussian ? kStreamGaussian : kStreamRademacher, j, static_cast<uint32_t>(q));
-    if (gaussian) {
-      for (size_t p = 0; p < 2; ++p) {
-        const double u1 = (static_cast<double>(w[2 * p]) + 0.5) * 0x1p-32;
-        const double u2 = (static_cast<double>(w[2 * p + 1]) + 0.5) * 0x1p-32;
-        const double radius = std::sqrt(-2.0 * std::log(u1));
-        const size_t r = 4 * q + 2 * p;
-        if (r < r1) out[r - r0] = radius * std::cos(kTwoPi * u2);
-        if (r + 1 < r1) out[r + 1 - r0] = radius * std::sin(kTwoPi * u2);
-      }
-    } else {
-      for (size_t t = 0; t < 4 && 4 * q + t < r1; ++t) out[4 * q + t - r0] = choice_sign(w[t]);
-    }
-  }
-}
 
 bool dense(const DenseUkernels& K, PhiloxKey key, bool gaussian, const double* A, size_t n, size_t d,
            const double* b, uint64_t row0, size_t m, double* out, unsigned threads) {
