@@ -20,6 +20,7 @@
       'sources': [
         'native/addon/addon.cc',
         'native/addon/lstsq_binding.cc',
+        'native/addon/sampling_binding.cc',
         'native/addon/sketch_binding.cc',
         'native/addon/softmax_binding.cc',
         'native/cpu/cache_info.cc',
@@ -29,6 +30,7 @@
         'native/linalg/lsqr.cc',
         'native/linalg/lstsq.cc',
         'native/linalg/qr.cc',
+        'native/sampling/leverage.cc',
         'native/sketch/sketch.cc',
         'native/softmax/softmax.cc',
       ],

@@ -1,9 +1,28 @@
 // ES module entry: the same functions as the CommonJS build (one instance of the addon state).
 import sketchmax from './sketchmax.js';
 
-export const { info, setIsa, softmax, logSoftmax, softmaxAsync, logSoftmaxAsync, sketch, sketchAsync, SketchAccumulator, matrix, lstsq, lstsqAsync, linfSketchRows, preconditionSketchRows } = sketchmax;
+export const { info, setIsa, softmax, logSoftmax, softmaxAsync, logSoftmaxAsync, sketch, sketchAsync, SketchAccumulator, matrix, lstsq, lstsqAsync, linfSketchRows, preconditionSketchRows, leverageScores, leverageScoresAsync, lewisWeights, lewisWeightsAsync, lpSensitivities, totalSensitivity, sampleRows, sampleRowsAsync, sampleSize, lpRegression, lpRegressionAsync, embeddingDistortion } = sketchmax;
 export type {
+  AsyncOptions,
   Backend,
+  BackendOptions,
+  DistortionOptions,
+  DistortionResult,
+  LeverageScoresOptions,
+  LewisResult,
+  LewisWeightsOptions,
+  LpRegressionAsyncOptions,
+  LpRegressionOptions,
+  LpRegressionResult,
+  LpSensitivitiesOptions,
+  RowSampleInput,
+  RowSampleResult,
+  SampleRowsOptions,
+  SampleSizeOptions,
+  SamplingScheme,
+  SensitivityResult,
+  TotalSensitivityOptions,
+  TotalSensitivityResult,
   FloatArray,
   Info,
   IsaName,

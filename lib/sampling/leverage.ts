@@ -1,4 +1,4 @@
-// Leverage scores, TypeScript (issue 5; internal groundwork, not yet exported from lib/sketchmax.ts).
+// Leverage scores in TypeScript (the public leverageScores in scores.ts adds the native backend).
 // notes/sensitivity-sampling.md §2.1–§2.2.
 //
 // τ_i(A) = ‖e_iᵀQ‖₂² for an orthonormal basis Q of col(A) = a_iᵀ(AᵀA)⁺a_i; Σ τ_i = rank(A).
@@ -61,21 +61,40 @@ export function checkTallFiniteMatrix(fn: string, A: unknown): Matrix {
   return M;
 }
 
-/** Leverage scores of A (n x d, n >= d): see the file comment for the methods and constants. */
-export function leverageScoresJs(A: Matrix, options?: LeverageOptions): Float64Array {
-  const o = checkOptions<LeverageOptions>(FN, options, KNOWN);
-  const M = checkTallFiniteMatrix(FN, A);
-  const method = o.method === undefined ? LEVERAGE_DEFAULTS.method : checkEnum(FN, 'options.method', o.method, ['exact', 'approximate'] as const);
+/** Resolved arguments of a leverage-score computation. */
+export interface ResolvedLeverage {
+  A: Matrix;
+  method: 'exact' | 'approximate';
+  epsilon: number;
+  seed: number | bigint;
+  key: [number, number];
+}
+
+/** Checks leverageScores(A, options) for function `fn`; `extra` option names are the caller's to check. */
+export function resolveLeverage<O extends LeverageOptions>(fn: string, A: unknown, options: unknown, extra: readonly string[] = []): { r: ResolvedLeverage; o: Partial<O> } {
+  const o = checkOptions<O>(fn, options, [...KNOWN, ...extra]);
+  const M = checkTallFiniteMatrix(fn, A);
+  const method = o.method === undefined ? LEVERAGE_DEFAULTS.method : checkEnum(fn, 'options.method', o.method, ['exact', 'approximate'] as const);
   let epsilon: number = LEVERAGE_DEFAULTS.epsilon;
   if (o.epsilon !== undefined) {
-    if (typeof o.epsilon !== 'number') throw typeError(FN, 'options.epsilon', 'must be a number', o.epsilon);
-    if (!(o.epsilon > 0 && o.epsilon < 1)) throw rangeError(FN, 'options.epsilon', 'must be in (0, 1)', o.epsilon);
+    if (typeof o.epsilon !== 'number') throw typeError(fn, 'options.epsilon', 'must be a number', o.epsilon);
+    if (!(o.epsilon > 0 && o.epsilon < 1)) throw rangeError(fn, 'options.epsilon', 'must be in (0, 1)', o.epsilon);
     epsilon = o.epsilon;
   }
   const seed = o.seed ?? LEVERAGE_DEFAULTS.seed;
-  const key = seedToKey(FN, seed); // validates the seed whatever the method
-  const tau = method === 'exact' ? exactLeverage(M.data, M.rows, M.cols, null).tau : approximateLeverage(M, epsilon, seed, key);
-  zeroRowsToZero(M, tau);
+  const key = seedToKey(fn, seed); // validates the seed whatever the method
+  return { r: { A: M, method, epsilon, seed, key }, o };
+}
+
+/** Leverage scores of A (n x d, n >= d): see the file comment for the methods and constants. */
+export function leverageScoresJs(A: Matrix, options?: LeverageOptions): Float64Array {
+  return leverageResolvedJs(resolveLeverage(FN, A, options).r);
+}
+
+/** The TypeScript computation on resolved arguments. */
+export function leverageResolvedJs({ A, method, epsilon, seed, key }: ResolvedLeverage): Float64Array {
+  const tau = method === 'exact' ? exactLeverage(A.data, A.rows, A.cols, null).tau : approximateLeverage(A, epsilon, seed, key);
+  zeroRowsToZero(A, tau);
   return tau;
 }
 

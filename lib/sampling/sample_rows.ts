@@ -67,18 +67,18 @@ export interface RowSample {
 
 /** Checks scores: finite, nonnegative, at least one positive. Returns the number of positive scores. */
 function checkScores(scores: unknown): { s: Float64Array | Float32Array; positive: number; total: number } {
-  const s = checkFloatArray(FN, 'scores', scores);
+  const s = checkFloatArray(FN, 'options.scores', scores);
   let positive = 0;
   let total = 0;
   for (let i = 0; i < s.length; i++) {
     const v = s[i];
-    if (!Number.isFinite(v)) throw rangeError(FN, `scores[${i}]`, 'must be finite', v);
-    if (v < 0) throw rangeError(FN, `scores[${i}]`, 'must be nonnegative', v);
+    if (!Number.isFinite(v)) throw rangeError(FN, `options.scores[${i}]`, 'must be finite', v);
+    if (v < 0) throw rangeError(FN, `options.scores[${i}]`, 'must be nonnegative', v);
     if (v > 0) positive++;
     total += v;
   }
-  if (positive === 0) throw rangeError(FN, 'scores', 'must have at least one positive entry', s);
-  if (!Number.isFinite(total)) throw rangeError(FN, 'scores', 'must have a finite sum', total);
+  if (positive === 0) throw rangeError(FN, 'options.scores', 'must have at least one positive entry', s);
+  if (!Number.isFinite(total)) throw rangeError(FN, 'options.scores', 'must have a finite sum', total);
   return { s, positive, total };
 }
 
@@ -88,22 +88,26 @@ function checkScores(scores: unknown): { s: Float64Array | Float32Array; positiv
  */
 export function waterFill(scores: ArrayLike<number>, size: number): { q: Float64Array; c: number } {
   const n = scores.length;
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) if (scores[i] > 0) order.push(i);
-  order.sort((a, b) => scores[b] - scores[a] || a - b);
-  // suffix[k] = Σ_{j >= k} s_order[j], summed from the smallest up (exact enough, no drift).
-  const suffix = new Float64Array(order.length + 1);
-  for (let k = order.length - 1; k >= 0; k--) suffix[k] = suffix[k + 1] + scores[order[k]];
-  const q = new Float64Array(n);
+  // Only c is needed from the sorted order: sort the positive values (a typed-array sort, no index
+  // comparator: ~10x faster at 10^6 rows), then q_i = min(1, c·s_i). Rows capped during the search
+  // satisfy c·s_i >= 1 for the final c too (capping a row never lowers c), so they get exactly 1.
+  let positive = 0;
+  for (let i = 0; i < n; i++) if (scores[i] > 0) positive++;
+  const sorted = new Float64Array(positive);
+  for (let i = 0, k = 0; i < n; i++) if (scores[i] > 0) sorted[k++] = scores[i];
+  sorted.sort().reverse();
+  // suffix[k] = Σ_{j >= k} sorted[j], summed from the smallest up (exact enough, no drift).
+  const suffix = new Float64Array(positive + 1);
+  for (let k = positive - 1; k >= 0; k--) suffix[k] = suffix[k + 1] + sorted[k];
   let capped = 0;
   let c = 0;
-  while (capped < order.length) {
+  while (capped < positive) {
     c = (size - capped) / suffix[capped];
-    if (c * scores[order[capped]] < 1) break;
-    q[order[capped]] = 1;
+    if (c * sorted[capped] < 1) break;
     capped++;
   }
-  for (let k = capped; k < order.length; k++) q[order[k]] = Math.min(1, c * scores[order[k]]);
+  const q = new Float64Array(n);
+  for (let i = 0; i < n; i++) if (scores[i] > 0) q[i] = Math.min(1, c * scores[i]);
   return { q, c };
 }
 

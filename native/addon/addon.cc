@@ -8,6 +8,9 @@
 #include "cpu/dispatch.h"
 
 namespace sketchmax {
+
+void register_sampling(Napi::Env env, Napi::Object exports);  // sampling_binding.cc
+
 namespace {
 
 Napi::Value GetIsa(const Napi::CallbackInfo& info) {
@@ -39,6 +42,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_softmax(env, exports);
   register_sketch(env, exports);
   register_lstsq(env, exports);
+  register_sampling(env, exports);
   return exports;
 }
 

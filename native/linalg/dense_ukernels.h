@@ -8,8 +8,13 @@
 #define SKETCHMAX_LINALG_DENSE_UKERNELS_H_
 
 #include <cstddef>
+#include <cstdint>
 
 namespace sketchmax {
+
+// Rows the leverage-score kernels interleave at most (solve_norms_rows: one per SIMD lane); their
+// `work` holds r·(kNormsGroupRows + 1) doubles for r pivot columns.
+constexpr size_t kNormsGroupRows = 16;
 
 struct DenseUkernels {
   // y[i] = A_i · x for i < rows (A_i the i-th row, cols entries).
@@ -39,6 +44,16 @@ struct DenseUkernels {
   // ys[t][c] = ys[t][c] + alphas[t] · x[c] for t < count, c < k (multiply, then add): one input row
   // of a sparse sketch into its buckets, x loaded once for all of them.
   void (*scatter_axpy)(size_t k, const double* x, size_t count, const double* alphas, double* const* ys);
+  // The leverage-score row loops (native/sampling/leverage.cc). x_i is row i of A gathered through
+  // `cols`: x_i[j] = A[i·lda + cols[j]] for j < r. Each out[i] depends on row i alone (never on its
+  // neighbours or on `rows`); FMA and lane-wise sums, so ISAs agree to rounding only.
+  // out[i] = ‖R⁻ᵀ·x_i‖² for i < rows: forward substitution with the r x r upper-triangular R (row
+  // stride ldr, nonzero diagonal) in relative precision (no inverse of R is formed).
+  void (*solve_norms_rows)(size_t rows, size_t r, const double* R, size_t ldr, const double* A, size_t lda,
+                           const uint32_t* cols, double* work, double* out);
+  // out[i] = ‖x_i·G‖² for i < rows and the r x k row-major G (row stride ldg).
+  void (*product_norms_rows)(size_t rows, size_t r, size_t k, const double* G, size_t ldg, const double* A,
+                             size_t lda, const uint32_t* cols, double* work, double* out);
 };
 
 #define SKETCHMAX_DENSE_UKERNEL_DECLS(suffix)                                                            \
@@ -50,7 +65,11 @@ struct DenseUkernels {
   void gemm_tn_##suffix(size_t, size_t, size_t, const double*, size_t, const double*, size_t, double*, size_t); \
   void gemm_nn_sub_##suffix(size_t, size_t, size_t, const double*, size_t, const double*, size_t, double*, size_t); \
   void reflect_rows_##suffix(size_t, size_t, double*, size_t, double, const double*, double*); \
-  void scatter_axpy_##suffix(size_t, const double*, size_t, const double*, double* const*);
+  void scatter_axpy_##suffix(size_t, const double*, size_t, const double*, double* const*); \
+  void solve_norms_rows_##suffix(size_t, size_t, const double*, size_t, const double*, size_t, const uint32_t*, \
+                                 double*, double*);                                                       \
+  void product_norms_rows_##suffix(size_t, size_t, size_t, const double*, size_t, const double*, size_t, \
+                                   const uint32_t*, double*, double*);
 
 SKETCHMAX_DENSE_UKERNEL_DECLS(scalar)
 SKETCHMAX_DENSE_UKERNEL_DECLS(avx2)
@@ -59,7 +78,8 @@ SKETCHMAX_DENSE_UKERNEL_DECLS(avx512)
 #define SKETCHMAX_DENSE_UKERNELS_TABLE(suffix)                                                 \
   DenseUkernels {                                                                               \
     dot_rows_##suffix, axpy_rows_##suffix, lsqr_rows_##suffix, axpy_##suffix, butterfly_##suffix, \
-        gemm_tn_##suffix, gemm_nn_sub_##suffix, reflect_rows_##suffix, scatter_axpy_##suffix    \
+        gemm_tn_##suffix, gemm_nn_sub_##suffix, reflect_rows_##suffix, scatter_axpy_##suffix,   \
+        solve_norms_rows_##suffix, product_norms_rows_##suffix                                   \
   }
 
 }  // namespace sketchmax

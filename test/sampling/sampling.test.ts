@@ -469,11 +469,11 @@ describe('bad input', () => {
     expectError(sr(s, { size: 2, p: 1, seed: -1 }), 'RangeError', argMessage(f, 'options.seed'));
     expectError(sr(s, { size: 2, p: 1, sizes: 3 }), 'TypeError', argMessage(f, 'options.sizes'));
     expectError(sr(s, undefined), 'TypeError', argMessage(f, 'options'));
-    expectError(sr([1, 2], { size: 1, p: 1 }), 'TypeError', argMessage(f, 'scores'));
-    expectError(sr(new Float64Array(0), { size: 1, p: 1 }), 'RangeError', argMessage(f, 'scores'));
-    expectError(sr(new Float64Array([1, -2, 3]), { size: 1, p: 1 }), 'RangeError', argMessage(f, 'scores[1]'));
-    expectError(sr(new Float64Array([1, NaN]), { size: 1, p: 1 }), 'RangeError', argMessage(f, 'scores[1]'));
-    expectError(sr(new Float64Array([0, 0, 0]), { size: 1, p: 1 }), 'RangeError', argMessage(f, 'scores'));
+    expectError(sr([1, 2], { size: 1, p: 1 }), 'TypeError', argMessage(f, 'options.scores'));
+    expectError(sr(new Float64Array(0), { size: 1, p: 1 }), 'RangeError', argMessage(f, 'options.scores'));
+    expectError(sr(new Float64Array([1, -2, 3]), { size: 1, p: 1 }), 'RangeError', argMessage(f, 'options.scores[1]'));
+    expectError(sr(new Float64Array([1, NaN]), { size: 1, p: 1 }), 'RangeError', argMessage(f, 'options.scores[1]'));
+    expectError(sr(new Float64Array([0, 0, 0]), { size: 1, p: 1 }), 'RangeError', argMessage(f, 'options.scores'));
     expect(Array.from(s)).toEqual([1, 2, 0, 3]);
   });
 

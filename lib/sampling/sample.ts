@@ -1,0 +1,200 @@
+// The public sampleRows / sampleRowsAsync: the scores of a sampling scheme (on [A | b] when b is
+// given, as regression needs: notes/sensitivity-sampling.md §3.5), then the Bernoulli or
+// with-replacement sampler of sample_rows.ts. The uniform draws depend only on (seed, row) or
+// (seed, draw), so every backend keeps the same rows wherever the scores agree.
+import { rangeError, typeError } from '../errors';
+import { seedToKey } from '../random/philox';
+import { checkFinite, checkMatrix, type Matrix } from '../sketch/matrix';
+import type { Backend } from '../types';
+import { checkFloatArray, checkOptions } from '../validate';
+import { checkP, type LewisResult } from './lewis';
+import { DEFAULT_SAMPLE_SEED, sampleRowsFromScoresJs, type RowSample } from './sample_rows';
+import { lewisWeights, lewisWeightsAsync, leverageScores, leverageScoresAsync } from './scores';
+import { lpSensitivitiesJs } from './sensitivities';
+
+export type SamplingScheme = 'uniform' | 'leverage' | 'root-leverage' | 'lewis' | 'sensitivity' | 'sensitivity+leverage';
+export const SAMPLING_SCHEMES: readonly SamplingScheme[] = ['uniform', 'leverage', 'root-leverage', 'lewis', 'sensitivity', 'sensitivity+leverage'];
+
+/**
+ * Fixed-point residual at which 'lewis' stops: sampling needs the weights only within a constant
+ * factor (q_i ≥ γ·w_i keeps the guarantee with γ), and 1e-3 (notes §2.3's stopping rule, e^0.001)
+ * takes about half the leverage computations of lewisWeights' default 1e-8.
+ */
+export const SAMPLING_LEWIS_TOLERANCE = 1e-3;
+/** 'sensitivity' solves the exact per-row problems up to this many rows, else uses 'approximate'. */
+export const EXACT_SENSITIVITY_MAX_ROWS = 2000;
+
+export interface SampleRowsOptions {
+  /** The ℓp exponent (1 <= p < ∞): the weights act on |a_iᵀx − b_i|^p and the scores are for this p. */
+  p: number;
+  /** Target sample size: Σ q_i (Bernoulli) or the number of draws (replacement); 1 <= size <= A.rows. */
+  size: number;
+  /** A scheme, or your own nonnegative scores (length A.rows). Default 'lewis'. */
+  scores?: SamplingScheme | Float64Array | Float32Array;
+  /** Philox seed (number or bigint); default 0. */
+  seed?: number | bigint;
+  /** Draw exactly `size` rows iid and merge duplicates by adding weights. Default false (Bernoulli). */
+  replacement?: boolean;
+  /** The regression response: scores are then computed on [A | b]. */
+  b?: Float64Array | Float32Array;
+  /** 'auto' (default), 'native' or 'js' for the score computation. */
+  backend?: Backend;
+  /** Threads of the native score computation. */
+  threads?: number;
+}
+
+export interface RowSampleResult extends RowSample {
+  /** The scores the probabilities came from (length A.rows). */
+  scores: Float64Array;
+}
+
+const FN = 'sampleRows';
+const KNOWN = ['p', 'size', 'scores', 'seed', 'replacement', 'b', 'backend', 'threads'] as const;
+
+interface Resolved {
+  M: Matrix;
+  o: Partial<SampleRowsOptions>;
+  p: number;
+  scheme: SamplingScheme | null;
+  custom: Float64Array | null;
+}
+
+function resolve(fn: string, A: unknown, options: unknown, extra: readonly string[]): Resolved {
+  if (options === undefined) throw typeError(fn, 'options', 'must be an object with p and size', options);
+  const o = checkOptions<SampleRowsOptions>(fn, options, [...KNOWN, ...extra]);
+  const p = checkP(fn, o.p === undefined ? undefined : o.p);
+  let M = checkMatrix(fn, 'A', A);
+  let b: Float64Array | Float32Array | null = null;
+  if (o.b !== undefined) {
+    b = checkFloatArray(fn, 'options.b', o.b);
+    if (b.length !== M.rows) throw rangeError(fn, 'options.b', `must have A.rows = ${M.rows} elements`, b);
+  }
+  checkFinite(fn, 'A', M, 'options.b', b, 1);
+  if (b) M = augment(M, b);
+  let scheme: SamplingScheme | null = null;
+  let custom: Float64Array | null = null;
+  const s = o.scores ?? 'lewis';
+  if (typeof s === 'string') {
+    if (!(SAMPLING_SCHEMES as readonly string[]).includes(s)) throw rangeError(fn, 'options.scores', `must be a Float64Array or one of ${SAMPLING_SCHEMES.map((x) => `'${x}'`).join(', ')}`, s);
+    scheme = s as SamplingScheme;
+    const cols = b ? 'A.cols + 1' : 'A.cols';
+    if (scheme !== 'uniform' && M.rows < M.cols) throw rangeError(fn, 'A.rows', `must be >= ${cols} = ${M.cols} for scores '${scheme}'`, M.rows);
+  } else {
+    const c = checkFloatArray(fn, 'options.scores', s);
+    if (c.length !== M.rows) throw rangeError(fn, 'options.scores', `must have A.rows = ${M.rows} elements`, c);
+    custom = Float64Array.from(c);
+  }
+  // Check size and seed before any expensive score computation.
+  if (typeof o.size !== 'number') throw typeError(fn, 'options.size', 'must be a number', o.size);
+  if (!Number.isSafeInteger(o.size) || o.size < 1) throw rangeError(fn, 'options.size', 'must be a positive integer', o.size);
+  if (o.size > M.rows) throw rangeError(fn, 'options.size', `must be at most A.rows = ${M.rows}`, o.size);
+  seedToKey(fn, o.seed ?? DEFAULT_SAMPLE_SEED);
+  return { M, o, p, scheme, custom };
+}
+
+/** [A | b] as a new float64 matrix (A and b are not modified). */
+function augment(A: Matrix, b: Float64Array | Float32Array): Matrix {
+  const { rows: n, cols: d, data } = A;
+  const out = new Float64Array(n * (d + 1));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) out[i * (d + 1) + j] = data[i * d + j];
+    out[i * (d + 1) + d] = b[i];
+  }
+  return { data: out, rows: n, cols: d + 1 };
+}
+
+/** Scores of the scheme from leverage scores τ and (when the scheme needs them) sensitivities σ. */
+function combine(scheme: SamplingScheme, p: number, n: number, tau: Float64Array | null, lewis: LewisResult | null, sigma: Float64Array | null): Float64Array {
+  switch (scheme) {
+    case 'uniform':
+      return new Float64Array(n).fill(1);
+    case 'leverage':
+      return tau!;
+    case 'root-leverage': {
+      // τ^{p/2} for p <= 2; min(1, n^{p/2−1}·τ^{p/2}) for p > 2 (notes §1.1: both bound σ_i).
+      const f = p > 2 ? Math.pow(n, p / 2 - 1) : 1;
+      return tau!.map((t) => Math.min(p > 2 ? 1 : Infinity, f * Math.pow(t, p / 2)));
+    }
+    case 'lewis':
+      return lewis!.weights;
+    case 'sensitivity':
+      return sigma!;
+    case 'sensitivity+leverage': {
+      // Half the expected sample on each: q ∝ σ_i/𝔖 + τ_i/Σ τ (Munteanu–Omlor's σ + τ for p <= 2;
+      // the σ/α₁ + τ/α₂ mixture with α₁ = 2𝔖/m, α₂ = 2·rank/m for p > 2).
+      const S = sum(sigma!);
+      const T = sum(tau!);
+      return sigma!.map((s, i) => (S > 0 ? s / S : 0) + (T > 0 ? tau![i] / T : 0));
+    }
+  }
+}
+
+function sum(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+
+function needs(scheme: SamplingScheme): { tau: boolean; lewis: boolean; sigma: boolean } {
+  return {
+    tau: scheme === 'leverage' || scheme === 'root-leverage' || scheme === 'sensitivity+leverage',
+    lewis: scheme === 'lewis' || scheme === 'sensitivity' || scheme === 'sensitivity+leverage',
+    sigma: scheme === 'sensitivity' || scheme === 'sensitivity+leverage',
+  };
+}
+
+/** Sensitivities for the sampler: exact up to EXACT_SENSITIVITY_MAX_ROWS rows, else approximate. */
+function sensitivities(M: Matrix, p: number, lewis: LewisResult, seed: number | bigint): Float64Array {
+  const method = M.rows <= EXACT_SENSITIVITY_MAX_ROWS ? 'exact' : 'approximate';
+  // Its own seed: the embedding's Bernoulli draws must not be the sample's own uniforms.
+  const key = seedToKey(FN, seed);
+  const inner = (BigInt(key[1]) << 32n) ^ BigInt(key[0]) ^ 0x53454e5349544956n; // 'SENSITIV'
+  return lpSensitivitiesJs(M, p, { method, seed: BigInt.asUintN(64, inner), lewis: lewis.weights }).sensitivities;
+}
+
+function draw(R: Resolved, scores: Float64Array): RowSampleResult {
+  const { o, p } = R;
+  const sample = sampleRowsFromScoresJs(scores, { p, size: o.size!, seed: o.seed, replacement: o.replacement });
+  return { ...sample, scores };
+}
+
+/**
+ * A weighted row sample of A for ℓp problems: scores from a scheme ('lewis' by default) or your own,
+ * then independent Bernoulli sampling with water-filling (q_i = min(1, c·s_i), Σ q_i = size, weight
+ * 1/q_i on |·|^p) or, with `replacement`, exactly `size` iid draws with duplicates merged.
+ * Reproducible from `seed` on every backend. With `b`, the scores are those of [A | b].
+ * @throws TypeError / RangeError naming the argument; A, b and scores are never modified.
+ */
+export function sampleRows(A: Matrix, options: SampleRowsOptions): RowSampleResult {
+  const R = resolve(FN, A, options, []);
+  if (R.custom) return draw(R, R.custom);
+  const { M, p, o } = R;
+  const scheme = R.scheme!;
+  const need = needs(scheme);
+  const bo = { backend: o.backend, threads: o.threads };
+  const tau = need.tau ? (p === 2 && need.lewis ? null : leverageScores(M, bo)) : null;
+  const lewis = need.lewis ? lewisWeights(M, p, { ...bo, tolerance: SAMPLING_LEWIS_TOLERANCE }) : null;
+  const sigma = need.sigma ? sensitivities(M, p, lewis!, o.seed ?? DEFAULT_SAMPLE_SEED) : null;
+  return draw(R, combine(scheme, p, M.rows, tau ?? (need.tau ? lewis!.weights : null), lewis, sigma));
+}
+
+/**
+ * {@link sampleRows} with the leverage and Lewis computations off the main thread (native backend)
+ * or between event-loop turns (TypeScript backend). Sensitivities still run on the main thread.
+ */
+export async function sampleRowsAsync(A: Matrix, options: SampleRowsOptions & { signal?: AbortSignal }): Promise<RowSampleResult> {
+  const fn = 'sampleRowsAsync';
+  const R = resolve(fn, A, options, ['signal']);
+  const signal = options.signal;
+  if (signal !== undefined && Object.prototype.toString.call(signal) !== '[object AbortSignal]') throw typeError(fn, 'options.signal', 'must be an AbortSignal', signal);
+  if (R.custom) return draw(R, R.custom);
+  const { M, p, o } = R;
+  const scheme = R.scheme!;
+  const need = needs(scheme);
+  const bo = { backend: o.backend, threads: o.threads, signal };
+  const tau = need.tau && !(p === 2 && need.lewis) ? await leverageScoresAsync(M, bo) : null;
+  const lewis = need.lewis ? await lewisWeightsAsync(M, p, { ...bo, tolerance: SAMPLING_LEWIS_TOLERANCE }) : null;
+  signal?.throwIfAborted();
+  const sigma = need.sigma ? sensitivities(M, p, lewis!, o.seed ?? DEFAULT_SAMPLE_SEED) : null;
+  return draw(R, combine(scheme, p, M.rows, tau ?? (need.tau ? lewis!.weights : null), lewis, sigma));
+}

@@ -1,0 +1,135 @@
+// The public leverageScores and lewisWeights (and their async forms): argument checks in
+// leverage.ts / lewis.ts, then the native leverage driver (native/sampling/leverage.cc) or the
+// TypeScript one. The Lewis iteration itself (lewis.ts lewisIteration) is shared: only its leverage
+// computations move to C++ or to the thread pool.
+import { resolveBackend } from '../backend';
+import { typeError } from '../errors';
+import { checkThreads } from '../linalg/lstsq_options';
+import type { NativeBinding } from '../native';
+import { float64Data } from '../sketch/sketch';
+import type { Matrix } from '../sketch/matrix';
+import type { Backend } from '../types';
+import { BACKENDS, checkEnum } from '../validate';
+import { approximateSizes, exactLeverage, leverageResolvedJs, resolveLeverage, SKETCH_NNZ, type LeverageOptions, type ResolvedLeverage } from './leverage';
+import { lewisIteration, resolveLewis, type LewisOptions, type LewisResult, type ScaledLeverage } from './lewis';
+
+export interface BackendOptions {
+  /** 'auto' (default), 'native' or 'js'. */
+  backend?: Backend;
+  /** Threads of the native backend (default: every core this process may use). Results do not depend on it. */
+  threads?: number;
+}
+
+export interface LeverageScoresOptions extends LeverageOptions, BackendOptions {}
+export interface LewisWeightsOptions extends LewisOptions, BackendOptions {}
+export interface AsyncOptions {
+  /** Rejects with the signal's reason (at the next leverage computation for lewisWeightsAsync). */
+  signal?: AbortSignal;
+}
+
+const BACKEND_KEYS = ['backend', 'threads'] as const;
+const METHOD_CODE = { exact: 0, approximate: 1 } as const;
+
+function checkBackendOptions(fn: string, o: BackendOptions): { backend: Backend; threads: number } {
+  return { backend: o.backend === undefined ? 'auto' : checkEnum(fn, 'options.backend', o.backend, BACKENDS), threads: checkThreads(fn, o.threads) };
+}
+
+function checkSignal(fn: string, signal: unknown): AbortSignal | undefined {
+  if (signal !== undefined && Object.prototype.toString.call(signal) !== '[object AbortSignal]') throw typeError(fn, 'options.signal', 'must be an AbortSignal', signal);
+  return signal as AbortSignal | undefined;
+}
+
+/** The binding's arguments for the leverage scores of diag(scale)·A. */
+function nativeArgs(r: ResolvedLeverage, scale: Float64Array | null, threads: number) {
+  const { rows: n, cols: d } = r.A;
+  const { sketchRows, jlColumns } = approximateSizes(n, d, r.epsilon);
+  return [float64Data(r.A.data), n, d, scale, METHOD_CODE[r.method], r.key[0], r.key[1], sketchRows, jlColumns, SKETCH_NNZ, threads] as const;
+}
+
+/**
+ * Leverage scores τ_i = ‖e_iᵀQ‖² of a tall A (Q an orthonormal basis of its column space; Σ τ =
+ * rank A). 'exact' (default): pivoted QR and one triangular solve per row. 'approximate': a
+ * sparse-sign sketch, QR and a Gaussian JL projection (Drineas, Magdon-Ismail, Mahoney, Woodruff
+ * 2012), within 1 ± epsilon of τ_i for every row with high probability; reproducible from `seed`.
+ * @throws TypeError / RangeError naming the argument; A is never modified.
+ */
+export function leverageScores(A: Matrix, options?: LeverageScoresOptions): Float64Array {
+  const fn = 'leverageScores';
+  const { r, o } = resolveLeverage<LeverageScoresOptions>(fn, A, options, BACKEND_KEYS);
+  const { backend, threads } = checkBackendOptions(fn, o);
+  const native = resolveBackend(fn, backend);
+  return native ? native.leverageScores(...nativeArgs(r, null, threads)).tau : leverageResolvedJs(r);
+}
+
+/** {@link leverageScores} on the libuv pool (native backend); after one event-loop turn on the TypeScript backend. */
+export async function leverageScoresAsync(A: Matrix, options?: LeverageScoresOptions & AsyncOptions): Promise<Float64Array> {
+  const fn = 'leverageScoresAsync';
+  const { r, o } = resolveLeverage<LeverageScoresOptions & AsyncOptions>(fn, A, options, [...BACKEND_KEYS, 'signal']);
+  const { backend, threads } = checkBackendOptions(fn, o);
+  const signal = checkSignal(fn, o.signal);
+  const native = resolveBackend(fn, backend);
+  signal?.throwIfAborted();
+  if (native) {
+    const { tau } = await native.leverageScoresAsync(...nativeArgs(r, null, threads));
+    signal?.throwIfAborted();
+    return tau;
+  }
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  signal?.throwIfAborted();
+  return leverageResolvedJs(r);
+}
+
+/** One exact leverage computation of diag(scale)·A on the chosen backend. */
+function scaledLeverage(native: NativeBinding | null, data: Float64Array, n: number, d: number, scale: Float64Array, threads: number): ScaledLeverage {
+  if (!native) return exactLeverage(data, n, d, scale);
+  return native.leverageScores(data, n, d, scale, METHOD_CODE.exact, 0, 0, 0, 0, 0, threads);
+}
+
+/**
+ * ℓp Lewis weights of a tall A (1 <= p < ∞): the unique w with w_i = τ_i(W^{1/2−1/p}A), Σ w =
+ * rank A. Cohen–Peng's fixed-point iteration for p <= 2, the iteration w ← τ(W^{1/2−1/p}A) for
+ * p > 2 (lib/sampling/lewis.ts has the convergence argument); each step is one exact leverage
+ * computation. Reports the updates applied and the fixed-point residual max_i |ln(w_i/τ_i)|.
+ * @throws TypeError / RangeError naming the argument; A is never modified.
+ */
+export function lewisWeights(A: Matrix, p: number, options?: LewisWeightsOptions): LewisResult {
+  const fn = 'lewisWeights';
+  const { r, o } = resolveLewis<LewisWeightsOptions>(fn, A, p, options, BACKEND_KEYS);
+  const { backend, threads } = checkBackendOptions(fn, o);
+  const native = resolveBackend(fn, backend);
+  const data = float64Data(r.A.data); // once, not per iteration, for Float32 input
+  const gen = lewisIteration(r);
+  let step = gen.next();
+  while (!step.done) step = gen.next(scaledLeverage(native, data, r.A.rows, r.A.cols, step.value, threads));
+  return step.value;
+}
+
+/**
+ * {@link lewisWeights} without blocking the event loop: each leverage computation runs on the libuv
+ * pool (native backend) or after a turn of the event loop (TypeScript backend); `signal` aborts
+ * between them with the signal's reason. Do not write A while it is pending.
+ */
+export async function lewisWeightsAsync(A: Matrix, p: number, options?: LewisWeightsOptions & AsyncOptions): Promise<LewisResult> {
+  const fn = 'lewisWeightsAsync';
+  const { r, o } = resolveLewis<LewisWeightsOptions & AsyncOptions>(fn, A, p, options, [...BACKEND_KEYS, 'signal']);
+  const { backend, threads } = checkBackendOptions(fn, o);
+  const signal = checkSignal(fn, o.signal);
+  const native = resolveBackend(fn, backend);
+  const { rows: n, cols: d } = r.A;
+  const data = float64Data(r.A.data);
+  const gen = lewisIteration(r);
+  let step = gen.next();
+  while (!step.done) {
+    signal?.throwIfAborted();
+    let lev: ScaledLeverage;
+    if (native) {
+      lev = await native.leverageScoresAsync(data, n, d, step.value, METHOD_CODE.exact, 0, 0, 0, 0, 0, threads);
+    } else {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
+      lev = exactLeverage(data, n, d, step.value);
+    }
+    step = gen.next(lev);
+  }
+  return step.value;
+}

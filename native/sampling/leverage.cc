@@ -1,0 +1,205 @@
+// leverage_scores (leverage.h): exact scores from a TSQR of diag(scale)·A, then a pivoted QR of its
+// small R; approximate scores (DMMW12) from a pivoted QR of a sparse-sign sketch and a Gaussian JL
+// matrix. The per-row work runs in the ISA's solve_norms_rows / product_norms_rows kernels.
+#include "sampling/leverage.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <memory>
+#include <new>
+#include <vector>
+
+#include "cpu/dispatch.h"
+#include "cpu/parallel.h"
+#include "linalg/qr.h"
+#include "sketch/random_choices.h"
+#include "sketch/sketch.h"
+
+namespace sketchmax {
+namespace {
+
+constexpr size_t kRowBlock = 4096;                // rows per task of the row loops
+constexpr size_t kTsqrBlockRows = 32768;          // rows per task of the scaled TSQR
+constexpr size_t kScaledBytes = size_t{1} << 20;  // scaled rows buffered at once (fits in L2)
+
+// Rows [begin, begin + rows) of diag(scale)·A into out.
+void scaled_rows(const double* A, size_t d, const double* scale, size_t begin, size_t rows, double* out) {
+  const double* a = A + begin * d;
+  for (size_t i = 0; i < rows; ++i) {
+    const double s = scale[begin + i];
+    for (size_t j = 0; j < d; ++j) out[i * d + j] = s * a[i * d + j];
+  }
+}
+
+// Rows of diag(scale)·A buffered at once: kScaledBytes' worth, at least one.
+size_t scaled_chunk_rows(size_t d) { return std::max<size_t>(1, kScaledBytes / (sizeof(double) * d)); }
+
+// The d x d R (row stride d + 1) of diag(scale)·A, by tsqr_rc with a zero right-hand side. tsqr_rc
+// reads its input as it is, so with a scale each task scales chunks of its fixed block of rows into
+// a buffer under the R so far ([R; chunk] -> R, R zero at first: never fewer rows than columns);
+// the blocks' R are then stacked and factored once more. (A scaled copy of the whole matrix would
+// double the memory.) Chunks of at least 8·d rows keep the refactored R's share of the work at 1/9
+// or less for wide A; still, the scaled path costs up to ~25% more than tsqr_rc of A at d = 200.
+std::vector<double> tsqr_r(const DenseUkernels& k, const double* A, const double* scale, size_t n, size_t d,
+                           unsigned threads) {
+  if (!scale) return tsqr_rc(k, A, std::vector<double>(n, 0.0).data(), n, d, threads);
+  const size_t chunk = std::min(kTsqrBlockRows, std::max(8 * d, scaled_chunk_rows(d)));
+  const size_t blocks = (n + kTsqrBlockRows - 1) / kTsqrBlockRows;
+  std::vector<double> stack(blocks * d * d);  // block t's R in rows [t·d, t·d + d)
+  const std::vector<double> zeros(std::max(d + chunk, blocks * d), 0.0);  // tsqr_rc's right-hand side
+  std::atomic<bool> ok{true};
+  parallel_for(blocks, threads, [&](size_t t) {
+    try {
+      std::vector<double> buf((d + chunk) * d, 0.0);
+      const size_t end = std::min(n, (t + 1) * kTsqrBlockRows);
+      for (size_t r0 = t * kTsqrBlockRows; r0 < end; r0 += chunk) {
+        const size_t rows = std::min(chunk, end - r0);
+        scaled_rows(A, d, scale, r0, rows, buf.data() + d * d);
+        const std::vector<double> Rc = tsqr_rc(k, buf.data(), zeros.data(), d + rows, d, 1);
+        for (size_t i = 0; i < d; ++i) std::copy_n(Rc.begin() + i * (d + 1), d, buf.begin() + i * d);
+      }
+      std::copy_n(buf.begin(), d * d, stack.begin() + t * d * d);
+    } catch (...) {  // std::bad_alloc
+      ok = false;
+    }
+  });
+  if (!ok) throw std::bad_alloc();
+  return tsqr_rc(k, stack.data(), zeros.data(), blocks * d, d, threads);
+}
+
+// Calls fn(begin, rows, work) for the fixed blocks of kRowBlock rows, each with its own work space
+// of work_size doubles (throws std::bad_alloc when one cannot be had).
+template <class F>
+void for_row_blocks(size_t n, size_t work_size, unsigned threads, F&& fn) {
+  std::atomic<bool> ok{true};
+  parallel_for((n + kRowBlock - 1) / kRowBlock, threads, [&](size_t t) {
+    std::unique_ptr<double[]> work(new (std::nothrow) double[work_size]);
+    if (!work) {
+      ok = false;
+      return;
+    }
+    const size_t begin = t * kRowBlock;
+    fn(begin, std::min(kRowBlock, n - begin), work.get());
+  });
+  if (!ok) throw std::bad_alloc();
+}
+
+// tau_i ← scale_i²·tau_i for the rows of a block, exactly 0 where scale_i is 0.
+void apply_scale(const double* scale, size_t begin, size_t rows, double* tau) {
+  if (!scale) return;
+  for (size_t i = begin; i < begin + rows; ++i) tau[i] = scale[i] == 0.0 ? 0.0 : scale[i] * scale[i] * tau[i];
+}
+
+// τ_i = s_i²·‖R₁₁⁻ᵀ·(a_i)_{P_r}‖²; R₁₁ and P from the pivoted QR of B's R with B's rank tolerance.
+size_t exact(const KernelTable& kt, const double* A, size_t n, size_t d, const double* scale, unsigned threads,
+             double* tau) {
+  const std::vector<double> Rc = tsqr_r(kt.dense, A, scale, n, d, threads);
+  const HouseholderQr f = qr_householder(Rc.data(), d, d, d + 1, true, n);
+  const size_t r = f.rank;
+  if (r == 0) return 0;
+  std::vector<double> R11(r * r, 0.0);
+  for (size_t i = 0; i < r; ++i)
+    for (size_t j = i; j < r; ++j) R11[i * r + j] = f.qr[j * f.n + i];
+  const auto solve = kt.dense.solve_norms_rows;
+  for_row_blocks(n, r * (kNormsGroupRows + 1), threads, [&](size_t begin, size_t rows, double* work) {
+    solve(rows, r, R11.data(), r, A + begin * d, d, f.perm.data(), work, tau + begin);
+    apply_scale(scale, begin, rows, tau);
+  });
+  return r;
+}
+
+// S·diag(scale)·A (m x d) into out: the sparse-sign sketch accumulated over chunks of scaled rows,
+// bit for bit the sketch of the scaled matrix in one call (each entry sums its input rows in
+// ascending order either way).
+void sketch_scaled(const KernelTable& kt, const SketchSpec& spec, const double* A, size_t n, size_t d,
+                   const double* scale, double* out, unsigned threads) {
+  std::fill(out, out + spec.rows * d, 0.0);
+  const size_t chunk = scale ? std::min(n, scaled_chunk_rows(d)) : n;
+  std::vector<double> buf(scale ? chunk * d : 0);
+  for (size_t r0 = 0; r0 < n; r0 += chunk) {
+    const size_t rows = std::min(chunk, n - r0);
+    if (scale) scaled_rows(A, d, scale, r0, rows, buf.data());
+    const double* src = scale ? buf.data() : A + r0 * d;
+    if (!sketch_accumulate(kt, spec, src, rows, d, nullptr, r0, out, threads)) throw std::bad_alloc();
+  }
+}
+
+// G = R₁₁⁻¹·Π_r/√k (r x k, row-major) with approximateLeverage's operations in its order (row c of
+// Π is dense_column(jlKey, gaussian, c, k)).
+std::vector<double> jl_solve(const HouseholderQr& f, const uint32_t key[2], size_t k) {
+  const size_t r = f.rank, m = f.n;
+  const PhiloxKey jl{key[0], key[1] ^ kJlKeyXor};
+  std::vector<double> G(r * k);
+  const double scale = 1.0 / std::sqrt(static_cast<double>(k));
+  for (size_t c = 0; c < r; ++c) {
+    double* g = G.data() + c * k;
+    dense_column(jl, true, c, k, g);
+    for (size_t t = 0; t < k; ++t) g[t] = g[t] * scale;
+  }
+  for (size_t i = r; i-- > 0;) {
+    double* gi = G.data() + i * k;
+    for (size_t j = i + 1; j < r; ++j) {
+      const double rij = f.qr[j * m + i];
+      if (rij == 0.0) continue;
+      const double* gj = G.data() + j * k;
+      for (size_t t = 0; t < k; ++t) gi[t] -= rij * gj[t];
+    }
+    const double rii = f.qr[i * m + i];
+    for (size_t t = 0; t < k; ++t) gi[t] /= rii;
+  }
+  return G;
+}
+
+// τ̃_i = s_i²·‖(a_i)_{P_r}·G‖², R₁₁ and P from the pivoted QR of S·B (of B when m >= n).
+size_t approximate(const KernelTable& kt, const double* A, size_t n, size_t d, const double* scale,
+                   const LeverageOptions& o, double* tau) {
+  const size_t m = o.sketch_rows, k = o.jl_columns;
+  HouseholderQr f;
+  {
+    std::vector<double> B;
+    const double* src = A;
+    size_t rows = n;
+    if (m < n) {
+      const SketchSpec spec{SketchKind::kSparseSign, m, {o.key[0], o.key[1]}, o.nnz_per_column};
+      B.resize(m * d);
+      sketch_scaled(kt, spec, A, n, d, scale, B.data(), o.threads);
+      src = B.data();
+      rows = m;
+    } else if (scale) {
+      B.resize(n * d);
+      scaled_rows(A, d, scale, 0, n, B.data());
+      src = B.data();
+    }
+    f = qr_householder(src, rows, d, d, true);
+  }
+  const size_t r = f.rank;
+  if (r == 0) return 0;
+  const std::vector<double> G = jl_solve(f, o.key, k);
+  const auto product = kt.dense.product_norms_rows;
+  for_row_blocks(n, r * (kNormsGroupRows + 1), o.threads, [&](size_t begin, size_t rows, double* work) {
+    product(rows, r, k, G.data(), k, A + begin * d, d, f.perm.data(), work, tau + begin);
+    apply_scale(scale, begin, rows, tau);
+  });
+  return r;
+}
+
+}  // namespace
+
+LeverageStatus leverage_scores(const KernelTable& kernels, const double* A, size_t n, size_t d, const double* scale,
+                               const LeverageOptions& options, double* tau, size_t* rank) {
+  std::fill(tau, tau + n, 0.0);
+  *rank = 0;
+  if (n == 0 || d == 0) return kLeverageOk;
+  LeverageOptions o = options;
+  o.threads = std::max(1u, o.threads);
+  try {
+    *rank = o.method == LeverageMethod::kExact ? exact(kernels, A, n, d, scale, o.threads, tau)
+                                               : approximate(kernels, A, n, d, scale, o, tau);
+    return kLeverageOk;
+  } catch (...) {  // std::bad_alloc, or std::length_error for sizes no allocation could hold
+    return kLeverageOutOfMemory;
+  }
+}
+
+}  // namespace sketchmax
