@@ -141,7 +141,8 @@ export function* lewisIteration({ A, p, tolerance, maxIterations }: ResolvedLewi
   for (;;) {
     // Row scales of W^{1/2−1/p}·A (a fresh array per request: an async solver may still hold the last).
     const scale = new Float64Array(n);
-    for (let i = 0; i < n; i++) scale[i] = active[i] ? (e === 0 ? 1 : pow(w[i], e)) : 0;
+    // p = 1 (e = −1/2) is the common case: 1/√w is several times faster than pow.
+    for (let i = 0; i < n; i++) scale[i] = active[i] ? (e === 0 ? 1 : e === -0.5 ? 1 / Math.sqrt(w[i]) : pow(w[i], e)) : 0;
     const lev = yield scale;
     const tau = lev.tau;
     rank = lev.rank;
@@ -155,7 +156,7 @@ export function* lewisIteration({ A, p, tolerance, maxIterations }: ResolvedLewi
         residual = Infinity;
         continue;
       }
-      residual = max(residual, abs(log(w[i]) - log(tau[i])));
+      residual = max(residual, abs(log(w[i] / tau[i])));
     }
     if (residual <= tolerance || iterations >= maxIterations) break;
     if (residual > lastResidual) omega = 1; // the safeguard: plain steps from here on

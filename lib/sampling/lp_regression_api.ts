@@ -73,17 +73,20 @@ function resolve(fn: string, A: unknown, b: unknown, p: unknown, options: unknow
   const { indices, weights } = checkSample(fn, o.sample, M.rows);
   const d = M.cols;
   const k = indices.length;
-  const sub = new Float64Array(k * d);
-  const sb = new Float64Array(k);
-  const sw = new Float64Array(k);
+  if (k === 0) throw rangeError(fn, 'options.sample', 'must hold at least one row', o.sample.indices);
+  // A Bernoulli sample may hold fewer rows than columns: pad with zero rows of weight 0, so the
+  // solve is an ordinary rank-deficient one (minimum-norm in the pivoted basis) on every backend.
+  const rows = Math.max(k, d);
+  const sub = new Float64Array(rows * d);
+  const sb = new Float64Array(rows);
+  const sw = new Float64Array(rows);
   for (let t = 0; t < k; t++) {
     const i = indices[t];
     for (let j = 0; j < d; j++) sub[t * d + j] = M.data[i * d + j];
     sb[t] = bb[i];
     sw[t] = weights[t] * (w ? w[i] : 1);
   }
-  if (k < d) throw rangeError(fn, 'options.sample', `must have at least A.cols = ${d} rows`, o.sample.indices);
-  const r = resolveLp(fn, { data: sub, rows: k, cols: d }, sb, p, { tolerance: o.tolerance, maxIterations: o.maxIterations, weights: sw, method: o.method }).r;
+  const r = resolveLp(fn, { data: sub, rows, cols: d }, sb, p, { tolerance: o.tolerance, maxIterations: o.maxIterations, weights: sw, method: o.method }).r;
   return { r, backend, threads, full: { A: M, b: bb, w } };
 }
 
@@ -114,29 +117,19 @@ function checkSample(fn: string, s: unknown, n: number): RowSampleInput {
   return { indices: idx, weights: wt };
 }
 
-/** The weighted least-squares subproblem as the native 'qr' solve of diag(√h)·A, diag(√h)·z. */
-function scaledCopy(P: Problem, { h, z }: LsRequest): { data: Float64Array; rhs: Float64Array } {
-  const { n, d } = P;
-  const a = P.A.data;
-  const data = new Float64Array(n * d);
-  const rhs = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = Math.sqrt(h[i]);
-    const o = i * d;
-    for (let j = 0; j < d; j++) data[o + j] = s * a[o + j];
-    rhs[i] = s * z[i];
-  }
-  return { data, rhs };
+/**
+ * The weighted least-squares subproblem for the native 'qr' solve: row scales √h_i (applied inside
+ * the TSQR, no scaled copy of A) and the right-hand side z.
+ */
+function rowScale({ h }: LsRequest): Float64Array {
+  return h.map(Math.sqrt);
 }
 
 // lstsq binding arguments after (A, n, d, b): method 'qr' (0); kind, sketch rows, key and nnz unused.
 const QR_ARGS = [0, 0, 0, 0, 0, 0, 1e-12, 1] as const;
 
 function nativeLs(native: NativeBinding, P: Problem, threads: number): (req: LsRequest) => Float64Array {
-  return (req) => {
-    const { data, rhs } = scaledCopy(P, req);
-    return native.lstsq(data, P.n, P.d, rhs, ...QR_ARGS, threads).x;
-  };
+  return (req) => native.lstsq(P.A.data, P.n, P.d, req.z, ...QR_ARGS, threads, rowScale(req)).x;
 }
 
 function finish(res: LpRegressionResult, R: Resolved): LpRegressionResult {
@@ -193,8 +186,9 @@ async function runSolverAsync(gen: LpSolver, P: Problem, native: NativeBinding |
     signal?.throwIfAborted();
     let x: Float64Array;
     if (native) {
-      const { data, rhs } = scaledCopy(P, step.value);
-      x = (await native.lstsqAsync(data, P.n, P.d, rhs, ...QR_ARGS, threads, null, control)).x;
+      // Copies: the solver mutates its h and z after the next step, while the pool may still read them.
+      const z = Float64Array.from(step.value.z);
+      x = (await native.lstsqAsync(P.A.data, P.n, P.d, z, ...QR_ARGS, threads, null, control, rowScale(step.value))).x;
     } else {
       await new Promise<void>((resolve) => setImmediate(resolve));
       signal?.throwIfAborted();

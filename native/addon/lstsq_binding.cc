@@ -1,8 +1,9 @@
 // N-API glue for the native least-squares solver (native/linalg/lstsq.h). lib/linalg/lstsq.ts checks
 // and resolves every option first; the checks here only keep a bad direct call memory-safe.
 //   lstsq(A: Float64Array, n, d, b: Float64Array, method, kind, m, k0, k1, nnz, tolerance,
-//         maxIterations, threads) -> { x, residualNorm, iterations, method, sketchRows, rank, converged }
-//   lstsqAsync(...the same..., onProgress: Function | null, control: Int32Array(1)) -> Promise
+//         maxIterations, threads[, rowScale]) -> { x, residualNorm, iterations, method, sketchRows, rank, converged }
+//   lstsqAsync(...the same 13..., onProgress: Function | null, control: Int32Array(1)[, rowScale]) -> Promise
+// rowScale (Float64Array of n, or null; method 'qr' only): min ‖diag(rowScale)·(A·x − b)‖₂.
 // method: 0 qr, 1 sketch-and-solve, 2 sketch-precondition; kind as in sketch_binding.cc. The async
 // form solves on the libuv pool; control[0] != 0 (set by the caller's AbortSignal) stops it at the
 // next LSQR iteration and rejects with an Error whose name is 'AbortError'.
@@ -55,7 +56,8 @@ struct LstsqCall {
   LstsqOptions options;
 };
 
-LstsqCall unpack(const Napi::CallbackInfo& info) {
+// scale_index: where the optional row scale (Float64Array of n, or null) is, if info has it.
+LstsqCall unpack(const Napi::CallbackInfo& info, size_t scale_index) {
   Napi::Env env = info.Env();
   LstsqCall c;
   c.n = whole(env, info[1], "n", kMaxDim);
@@ -75,6 +77,10 @@ LstsqCall unpack(const Napi::CallbackInfo& info) {
   o.max_iterations = whole(env, info[11], "maxIterations", 1e9);
   o.threads = static_cast<unsigned>(whole(env, info[12], "threads", 4096));
   if (o.threads == 0) o.threads = 1;
+  if (info.Length() > scale_index && !info[scale_index].IsNull() && !info[scale_index].IsUndefined()) {
+    o.row_scale = doubles(env, info[scale_index], "rowScale", c.n);
+    if (o.method != LstsqMethod::kQr) fail(env, "rowScale needs method 'qr'");
+  }
   if (o.method != LstsqMethod::kQr) {
     size_t N = 1;
     while (N < c.n) N *= 2;
@@ -110,8 +116,8 @@ const char* status_message(LstsqStatus s) {
 
 Napi::Value Lstsq(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 13) throw Napi::TypeError::New(env, "sketchmax.lstsq: expected 13 arguments");
-  const LstsqCall c = unpack(info);
+  if (info.Length() != 13 && info.Length() != 14) throw Napi::TypeError::New(env, "sketchmax.lstsq: expected 13 or 14 arguments");
+  const LstsqCall c = unpack(info, 13);
   std::vector<double> x(c.d);
   LstsqInfo r;
   const LstsqStatus s = lstsq(*c.kernels, c.A, c.n, c.d, c.b, c.options, x.data(), &r);
@@ -137,6 +143,7 @@ class LstsqWorker : public Napi::AsyncProgressWorker<ProgressUpdate> {
         stop_(info[14].As<Napi::Int32Array>().Data()),
         x_(call.d) {
     if (info[13].IsFunction()) on_progress_ = Napi::Persistent(info[13].As<Napi::Function>());
+    if (call.options.row_scale) scale_ = Napi::Persistent(info[15].As<Napi::Object>());
   }
 
   Napi::Promise promise() { return deferred_.Promise(); }
@@ -184,7 +191,7 @@ class LstsqWorker : public Napi::AsyncProgressWorker<ProgressUpdate> {
 
   LstsqCall call_;
   Napi::Promise::Deferred deferred_;
-  Napi::ObjectReference a_, b_, control_;
+  Napi::ObjectReference a_, b_, control_, scale_;
   Napi::FunctionReference on_progress_;
   const int32_t* stop_;
   const ExecutionProgress* progress_ = nullptr;
@@ -195,8 +202,8 @@ class LstsqWorker : public Napi::AsyncProgressWorker<ProgressUpdate> {
 
 Napi::Value LstsqAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 15) throw Napi::TypeError::New(env, "sketchmax.lstsqAsync: expected 15 arguments");
-  const LstsqCall c = unpack(info);
+  if (info.Length() != 15 && info.Length() != 16) throw Napi::TypeError::New(env, "sketchmax.lstsqAsync: expected 15 or 16 arguments");
+  const LstsqCall c = unpack(info, 15);
   if (!info[13].IsNull() && !info[13].IsFunction()) {
     throw Napi::TypeError::New(env, "sketchmax.lstsqAsync: onProgress must be a function or null");
   }

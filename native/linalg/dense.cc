@@ -120,4 +120,12 @@ double norm2_from_sumsq(double sumsq, const double* a, size_t len) {
   return scale * std::sqrt(s);
 }
 
+void scale_rows(const double* A, size_t d, const double* scale, size_t begin, size_t rows, double* out) {
+  const double* a = A + begin * d;
+  for (size_t i = 0; i < rows; ++i) {
+    const double s = scale[begin + i];
+    for (size_t j = 0; j < d; ++j) out[i * d + j] = s * a[i * d + j];
+  }
+}
+
 }  // namespace sketchmax

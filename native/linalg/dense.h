@@ -35,6 +35,16 @@ double norm2(const double* a, size_t len);
 // in range, else norm2(a, len).
 double norm2_from_sumsq(double sumsq, const double* a, size_t len);
 
+// Rows [begin, begin + rows) of diag(scale)·A into out (row-major, stride d): for drivers that
+// stream a row-scaled matrix through kernels that read their input as it is.
+void scale_rows(const double* A, size_t d, const double* scale, size_t begin, size_t rows, double* out);
+
+// Rows of a d-column matrix that one buffer of scaled rows holds (1 MiB, fits in L2), at least one.
+inline size_t scaled_chunk_rows(size_t d) {
+  const size_t rows = (size_t{1} << 20) / (sizeof(double) * d);
+  return rows > 0 ? rows : 1;
+}
+
 // The index of the first NaN or ±inf in a[0, len), or len when every entry is finite. The
 // argument checks of lstsq run this instead of a JavaScript loop (3-5x slower on 10^8 entries).
 size_t first_non_finite(const double* a, size_t len, unsigned threads);

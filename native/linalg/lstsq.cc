@@ -44,7 +44,7 @@ void solve_factored(const std::vector<double>& M, size_t d, std::vector<double>*
 // rank-deficient. Returns the rank.
 size_t solve_qr(const Problem& p, double* x) {
   const size_t n = p.n, d = p.d;
-  const std::vector<double> Rc = tsqr_rc(p.kernels.dense, p.A, p.b, n, d, p.options.threads);
+  const std::vector<double> Rc = tsqr_rc_scaled(p.kernels.dense, p.A, p.b, p.options.row_scale, n, d, p.options.threads);
   {
     std::vector<double> R;
     solve_factored(Rc, d, &R, x);
@@ -108,7 +108,8 @@ void refine(const Problem& p, const std::vector<double>& R, double* x, LstsqInfo
 double residual_norm(const Problem& p, const double* x) {
   std::vector<double> r(p.n);
   matvec(p.kernels.dense, p.A, p.n, p.d, x, r.data(), p.options.threads);
-  for (size_t i = 0; i < p.n; ++i) r[i] = p.b[i] - r[i];
+  const double* s = p.options.row_scale;
+  for (size_t i = 0; i < p.n; ++i) r[i] = s ? s[i] * (p.b[i] - r[i]) : p.b[i] - r[i];
   return norm2(r.data(), p.n);
 }
 

@@ -24,6 +24,9 @@ struct LstsqOptions {
   size_t refinement_passes = 2;  // LSQR passes of 'sketch-precondition'
   double rcond_min = 1e-13;      // S·A counts as rank-deficient below this rcond estimate -> 'qr'
   unsigned threads = 1;
+  // 'qr' only: solve min ‖diag(row_scale)·(A·x − b)‖₂ (the weighted subproblems of lpRegression)
+  // without a scaled copy of A; null: unweighted. residual_norm is then the weighted one.
+  const double* row_scale = nullptr;
 };
 
 struct LstsqInfo {

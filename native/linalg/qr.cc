@@ -1,8 +1,10 @@
 #include "linalg/qr.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
+#include <new>
 
 #include "cpu/parallel.h"
 #include "linalg/dense.h"
@@ -557,6 +559,47 @@ std::vector<double> tsqr_rc(const DenseUkernels& k, const double* A, const doubl
                             unsigned threads) {
   if (d + 1 <= kTsqrMaxCols) return tsqr_rc_fold(k, A, b, n, d, threads);
   return tsqr_rc_blocked(k, A, b, n, d, threads);
+}
+
+namespace {
+
+constexpr size_t kScaledBlockRows = 32768;  // rows per task of the scaled TSQR
+
+}  // namespace
+
+std::vector<double> tsqr_rc_scaled(const DenseUkernels& k, const double* A, const double* b, const double* scale,
+                                   size_t n, size_t d, unsigned threads) {
+  if (!scale) {
+    if (b) return tsqr_rc(k, A, b, n, d, threads);
+    return tsqr_rc(k, A, std::vector<double>(n, 0.0).data(), n, d, threads);
+  }
+  const size_t chunk = std::min(kScaledBlockRows, std::max(8 * d, scaled_chunk_rows(d)));
+  const size_t blocks = (n + kScaledBlockRows - 1) / kScaledBlockRows;
+  std::vector<double> stack(blocks * d * d);  // block t's R in rows [t·d, t·d + d)
+  std::vector<double> stack_c(blocks * d);    // and its c
+  std::atomic<bool> ok{true};
+  parallel_for(blocks, threads, [&](size_t t) {
+    try {
+      std::vector<double> buf((d + chunk) * d, 0.0), rhs(d + chunk, 0.0);
+      const size_t end = std::min(n, (t + 1) * kScaledBlockRows);
+      for (size_t r0 = t * kScaledBlockRows; r0 < end; r0 += chunk) {
+        const size_t rows = std::min(chunk, end - r0);
+        scale_rows(A, d, scale, r0, rows, buf.data() + d * d);
+        for (size_t i = 0; i < rows; ++i) rhs[d + i] = b ? scale[r0 + i] * b[r0 + i] : 0.0;
+        const std::vector<double> Rc = tsqr_rc(k, buf.data(), rhs.data(), d + rows, d, 1);
+        for (size_t i = 0; i < d; ++i) {
+          std::copy_n(Rc.begin() + i * (d + 1), d, buf.begin() + i * d);
+          rhs[i] = Rc[i * (d + 1) + d];
+        }
+      }
+      std::copy_n(buf.begin(), d * d, stack.begin() + t * d * d);
+      std::copy_n(rhs.begin(), d, stack_c.begin() + t * d);
+    } catch (...) {  // std::bad_alloc
+      ok = false;
+    }
+  });
+  if (!ok) throw std::bad_alloc();
+  return tsqr_rc(k, stack.data(), stack_c.data(), blocks * d, d, threads);
 }
 
 }  // namespace sketchmax

@@ -12,6 +12,7 @@
 
 #include "cpu/dispatch.h"
 #include "cpu/parallel.h"
+#include "linalg/dense.h"
 #include "linalg/qr.h"
 #include "sketch/random_choices.h"
 #include "sketch/sketch.h"
@@ -20,53 +21,6 @@ namespace sketchmax {
 namespace {
 
 constexpr size_t kRowBlock = 4096;                // rows per task of the row loops
-constexpr size_t kTsqrBlockRows = 32768;          // rows per task of the scaled TSQR
-constexpr size_t kScaledBytes = size_t{1} << 20;  // scaled rows buffered at once (fits in L2)
-
-// Rows [begin, begin + rows) of diag(scale)·A into out.
-void scaled_rows(const double* A, size_t d, const double* scale, size_t begin, size_t rows, double* out) {
-  const double* a = A + begin * d;
-  for (size_t i = 0; i < rows; ++i) {
-    const double s = scale[begin + i];
-    for (size_t j = 0; j < d; ++j) out[i * d + j] = s * a[i * d + j];
-  }
-}
-
-// Rows of diag(scale)·A buffered at once: kScaledBytes' worth, at least one.
-size_t scaled_chunk_rows(size_t d) { return std::max<size_t>(1, kScaledBytes / (sizeof(double) * d)); }
-
-// The d x d R (row stride d + 1) of diag(scale)·A, by tsqr_rc with a zero right-hand side. tsqr_rc
-// reads its input as it is, so with a scale each task scales chunks of its fixed block of rows into
-// a buffer under the R so far ([R; chunk] -> R, R zero at first: never fewer rows than columns);
-// the blocks' R are then stacked and factored once more. (A scaled copy of the whole matrix would
-// double the memory.) Chunks of at least 8·d rows keep the refactored R's share of the work at 1/9
-// or less for wide A; still, the scaled path costs up to ~25% more than tsqr_rc of A at d = 200.
-std::vector<double> tsqr_r(const DenseUkernels& k, const double* A, const double* scale, size_t n, size_t d,
-                           unsigned threads) {
-  if (!scale) return tsqr_rc(k, A, std::vector<double>(n, 0.0).data(), n, d, threads);
-  const size_t chunk = std::min(kTsqrBlockRows, std::max(8 * d, scaled_chunk_rows(d)));
-  const size_t blocks = (n + kTsqrBlockRows - 1) / kTsqrBlockRows;
-  std::vector<double> stack(blocks * d * d);  // block t's R in rows [t·d, t·d + d)
-  const std::vector<double> zeros(std::max(d + chunk, blocks * d), 0.0);  // tsqr_rc's right-hand side
-  std::atomic<bool> ok{true};
-  parallel_for(blocks, threads, [&](size_t t) {
-    try {
-      std::vector<double> buf((d + chunk) * d, 0.0);
-      const size_t end = std::min(n, (t + 1) * kTsqrBlockRows);
-      for (size_t r0 = t * kTsqrBlockRows; r0 < end; r0 += chunk) {
-        const size_t rows = std::min(chunk, end - r0);
-        scaled_rows(A, d, scale, r0, rows, buf.data() + d * d);
-        const std::vector<double> Rc = tsqr_rc(k, buf.data(), zeros.data(), d + rows, d, 1);
-        for (size_t i = 0; i < d; ++i) std::copy_n(Rc.begin() + i * (d + 1), d, buf.begin() + i * d);
-      }
-      std::copy_n(buf.begin(), d * d, stack.begin() + t * d * d);
-    } catch (...) {  // std::bad_alloc
-      ok = false;
-    }
-  });
-  if (!ok) throw std::bad_alloc();
-  return tsqr_rc(k, stack.data(), zeros.data(), blocks * d, d, threads);
-}
 
 // Calls fn(begin, rows, work) for the fixed blocks of kRowBlock rows, each with its own work space
 // of work_size doubles (throws std::bad_alloc when one cannot be had).
@@ -94,7 +48,7 @@ void apply_scale(const double* scale, size_t begin, size_t rows, double* tau) {
 // τ_i = s_i²·‖R₁₁⁻ᵀ·(a_i)_{P_r}‖²; R₁₁ and P from the pivoted QR of B's R with B's rank tolerance.
 size_t exact(const KernelTable& kt, const double* A, size_t n, size_t d, const double* scale, unsigned threads,
              double* tau) {
-  const std::vector<double> Rc = tsqr_r(kt.dense, A, scale, n, d, threads);
+  const std::vector<double> Rc = tsqr_rc_scaled(kt.dense, A, nullptr, scale, n, d, threads);
   const HouseholderQr f = qr_householder(Rc.data(), d, d, d + 1, true, n);
   const size_t r = f.rank;
   if (r == 0) return 0;
@@ -119,7 +73,7 @@ void sketch_scaled(const KernelTable& kt, const SketchSpec& spec, const double* 
   std::vector<double> buf(scale ? chunk * d : 0);
   for (size_t r0 = 0; r0 < n; r0 += chunk) {
     const size_t rows = std::min(chunk, n - r0);
-    if (scale) scaled_rows(A, d, scale, r0, rows, buf.data());
+    if (scale) scale_rows(A, d, scale, r0, rows, buf.data());
     const double* src = scale ? buf.data() : A + r0 * d;
     if (!sketch_accumulate(kt, spec, src, rows, d, nullptr, r0, out, threads)) throw std::bad_alloc();
   }
@@ -168,7 +122,7 @@ size_t approximate(const KernelTable& kt, const double* A, size_t n, size_t d, c
       rows = m;
     } else if (scale) {
       B.resize(n * d);
-      scaled_rows(A, d, scale, 0, n, B.data());
+      scale_rows(A, d, scale, 0, n, B.data());
       src = B.data();
     }
     f = qr_householder(src, rows, d, d, true);
