@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cpu/dispatch.h"
+#include "tests/test_support.h"
 #include "linalg/qr.h"
 #include "sampling/leverage.h"
 
@@ -17,23 +18,10 @@ using namespace sketchmax;
 
 namespace {
 
-int g_failures = 0;
-
-void check(bool ok, const char* what, double got = 0, double want = 0) {
-  if (ok) return;
-  ++g_failures;
-  std::printf("FAIL %s (got %.17g, want %.17g)\n", what, got, want);
-}
-
-std::vector<double> gaussian(size_t count, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> g;
-  std::vector<double> v(count);
-  for (double& e : v) e = g(rng);
-  return v;
-}
-
-bool same_bits(const double* a, const double* b, size_t n) { return std::memcmp(a, b, n * sizeof(double)) == 0; }
+using test::check;
+using test::g_failures;
+using test::gaussian;
+using test::same_bits;
 
 bool close(double got, double want, double rel) { return std::fabs(got - want) <= rel * std::fabs(want); }
 
@@ -316,15 +304,9 @@ void test_approximate(const KernelTable& kt) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Isa isa = best_isa();
-  if (argc > 1 && !parse_isa(argv[1], &isa)) {
-    std::fprintf(stderr, "unknown ISA %s\n", argv[1]);
-    return 2;
-  }
-  if (!isa_supported(isa)) {
-    std::printf("skipped: this CPU cannot run %s\n", isa_name(isa));
-    return 77;
-  }
+  Isa isa;
+  int exit_code = 0;
+  if (!test::select_isa(argc, argv, &isa, &exit_code)) return exit_code;
   const KernelTable& kt = kernel_table(isa);
   test_solve_norms_rows(kt.dense);
   test_product_norms_rows(kt.dense);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cpu/dispatch.h"
+#include "tests/test_support.h"
 #include "sketch/random_choices.h"
 #include "sketch/sketch.h"
 
@@ -233,15 +234,9 @@ void bad_input(const KernelTable& kt) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Isa isa = best_isa();
-  if (argc > 1 && !parse_isa(argv[1], &isa)) {
-    std::fprintf(stderr, "unknown ISA %s\n", argv[1]);
-    return 2;
-  }
-  if (!isa_supported(isa)) {
-    std::printf("skipped: this CPU cannot run %s\n", isa_name(isa));
-    return 77;
-  }
+  Isa isa;
+  int exit_code = 0;
+  if (!test::select_isa(argc, argv, &isa, &exit_code)) return exit_code;
   const KernelTable& kt = kernel_table(isa);
   struct Shape {
     size_t n, d, m;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cpu/dispatch.h"
+#include "tests/test_support.h"
 #include "softmax/softmax.h"
 
 using namespace sketchmax;
@@ -166,15 +167,9 @@ void check_all(const KernelTable& k, SoftmaxAlgorithm algo, bool log) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Isa isa = best_isa();
-  if (argc > 1 && !parse_isa(argv[1], &isa)) {
-    std::fprintf(stderr, "unknown ISA %s\n", argv[1]);
-    return 2;
-  }
-  if (!isa_supported(isa)) {
-    std::printf("skipped: this CPU cannot run %s\n", isa_name(isa));
-    return 77;
-  }
+  Isa isa;
+  int exit_code = 0;
+  if (!test::select_isa(argc, argv, &isa, &exit_code)) return exit_code;
   const KernelTable& k = kernel_table(isa);
   for (bool log : {false, true}) {
     for (auto algo : {SoftmaxAlgorithm::kThreePassReload, SoftmaxAlgorithm::kThreePassRecompute,
