@@ -6,6 +6,9 @@
 //   lstsq           least squares vs numpy (1,000,000 x 100, 200,000 x 500) and ml-matrix (20,000 x 50)
 //   sketch          sketch application on 1,000,000 x 100 against a read floor, threads 1 vs all
 //   lstsq-accuracy  forward error / residual vs numpy for kappa 1e4..1e12, and the l-infinity mode
+//   sampling        lp row sampling (issue 5): quality p = 1, rows needed p = 3/4, speed 1,000,000 x 50,
+//                   leverage exact vs approximate; bench-results/sampling[-quick].{json,md,svg} and, from
+//                   a full run with the public API, docs/bench/sampling.md + docs/bench/sampling_*.svg
 // The last three write bench-results/lstsq.{json,md} (with a suffix naming the sections when not all
 // three ran) and, from a full run of all three with the native solver, docs/bench/lstsq.md.
 //   node scripts/bench/index.js                    full run (softmax ~10 minutes, lstsq ~10 minutes, 2 cores)
@@ -24,6 +27,7 @@ const { lstsqMarkdown } = require('./lstsq_report');
 const { describe, loadLibrary } = require('./machine');
 const { runNumpy, runOrt } = require('./peers');
 const { json, markdown } = require('./report');
+const { runSampling } = require('./sampling');
 const { runSketch } = require('./sketch');
 const { runMultiRowLong, runMultiRowShort, runThroughput, runTiny, runTsPath } = require('./softmax');
 const { chart } = require('./svg');
@@ -109,7 +113,7 @@ const LSTSQ_QUICK = {
   },
 };
 
-const SECTIONS = ['softmax', 'lstsq', 'sketch', 'lstsq-accuracy'];
+const SECTIONS = ['softmax', 'lstsq', 'sketch', 'lstsq-accuracy', 'sampling'];
 const LSTSQ_SECTIONS = ['lstsq', 'sketch', 'lstsq-accuracy'];
 
 function usage() {
@@ -245,6 +249,8 @@ async function main() {
   if (args.only.includes('softmax')) await runSoftmax(args, lib, progress);
   collect();
   if (args.only.some((x) => LSTSQ_SECTIONS.includes(x))) await runLstsqSections(args, lib, progress);
+  collect();
+  if (args.only.includes('sampling')) process.stdout.write(await runSampling(lib, args, progress));
   progress(`all done in ${((Date.now() - start) / 1000).toFixed(0)} s`);
 }
 
