@@ -7,6 +7,7 @@ import { seedToKey } from '../random/philox';
 import { checkFinite, checkMatrix, type Matrix } from '../sketch/matrix';
 import type { Backend } from '../types';
 import { checkFloatArray, checkOptions } from '../validate';
+import { checkThreads } from '../linalg/lstsq_options';
 import { checkP, type LewisResult } from './lewis';
 import { DEFAULT_SAMPLE_SEED, sampleRowsFromScoresJs, type RowSample } from './sample_rows';
 import { lewisWeights, lewisWeightsAsync, leverageScores, leverageScoresAsync } from './scores';
@@ -71,16 +72,17 @@ function resolve(fn: string, A: unknown, options: unknown, extra: readonly strin
     b = checkFloatArray(fn, 'options.b', o.b);
     if (b.length !== M.rows) throw rangeError(fn, 'options.b', `must have A.rows = ${M.rows} elements`, b);
   }
-  checkFinite(fn, 'A', M, 'options.b', b, 1);
-  if (b) M = augment(M, b);
+  checkFinite(fn, 'A', M, 'options.b', b, checkThreads(fn, o.threads));
   let scheme: SamplingScheme | null = null;
   let custom: Float64Array | null = null;
   const s = o.scores ?? 'lewis';
   if (typeof s === 'string') {
     if (!(SAMPLING_SCHEMES as readonly string[]).includes(s)) throw rangeError(fn, 'options.scores', `must be a Float64Array or one of ${SAMPLING_SCHEMES.map((x) => `'${x}'`).join(', ')}`, s);
     scheme = s as SamplingScheme;
-    const cols = b ? 'A.cols + 1' : 'A.cols';
-    if (scheme !== 'uniform' && M.rows < M.cols) throw rangeError(fn, 'A.rows', `must be >= ${cols} = ${M.cols} for scores '${scheme}'`, M.rows);
+    const cols = b ? M.cols + 1 : M.cols;
+    if (scheme !== 'uniform' && M.rows < cols) throw rangeError(fn, 'A.rows', `must be >= ${b ? 'A.cols + 1' : 'A.cols'} = ${cols} for scores '${scheme}'`, M.rows);
+    // Only computed scores need [A | b] (an n x (d + 1) copy).
+    if (b && scheme !== 'uniform') M = augment(M, b);
   } else {
     const c = checkFloatArray(fn, 'options.scores', s);
     if (c.length !== M.rows) throw rangeError(fn, 'options.scores', `must have A.rows = ${M.rows} elements`, c);

@@ -6,7 +6,7 @@ import { exactLeverage, leverageScoresJs } from '../../lib/sampling/leverage';
 import { lewisWeightsJs } from '../../lib/sampling/lewis';
 import { lpRegressionJs } from '../../lib/sampling/lp_regression';
 import { sampleRowsFromScoresJs } from '../../lib/sampling/sample_rows';
-import { leverageScores, leverageScoresAsync, lewisWeights, lewisWeightsAsync, lpRegression, lpRegressionAsync, sampleRows, sampleRowsAsync, sampleSize } from '../../lib/sketchmax';
+import { leverageScores, leverageScoresAsync, lewisWeights, lewisWeightsAsync, lpRegression, lpRegressionAsync, lpSensitivities, sampleRows, sampleRowsAsync, sampleSize } from '../../lib/sketchmax';
 import type { Matrix } from '../../lib/sketchmax';
 import { describeEngine, ENGINES, hasNative } from '../helpers/backends';
 import { argMessage, expectError, expectRejection } from '../helpers/errors';
@@ -184,6 +184,22 @@ for (const engine of ENGINES) {
       let draws = 0;
       rep.indices.forEach((_, k) => (draws += rep.weights[k] * rep.probabilities[k]));
       expect(draws).toBeCloseTo(1, 12); // Σ count/(size·π)·π = Σ count/size = 1
+    });
+
+    test('lpSensitivities: upper bounds from the backend\'s Lewis weights bound the exact sensitivities', () => {
+      const Q = problem(150, 4, 21);
+      const exact = lpSensitivities(Q.A, 1, { backend }).sensitivities;
+      for (const p of [1, 3]) {
+        const ex = p === 1 ? exact : lpSensitivities(Q.A, p, { backend }).sensitivities;
+        const ub = lpSensitivities(Q.A, p, { method: 'upper-bound', backend });
+        const w = lewisWeightsJs(Q.A, p).weights;
+        for (let i = 0; i < Q.A.rows; i++) {
+          expect(ub.sensitivities[i]).toBeGreaterThanOrEqual(ex[i] * (1 - 1e-9));
+          // and it is the Lewis bound (w_i for p < 2, d^{p/2−1}·w_i for p > 2), up to the iteration's residual
+          const bound = Math.min(1, p < 2 ? w[i] : pow(4, p / 2 - 1) * w[i]);
+          expect(abs(ub.sensitivities[i] - bound)).toBeLessThanOrEqual(1e-6 * bound + 1e-15);
+        }
+      }
     });
 
     test('sampleRowsAsync equals sampleRows', async () => {
