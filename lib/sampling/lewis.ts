@@ -27,6 +27,9 @@
 // residual ever grows, the remaining updates are plain (ω = 1). [measured] updates to residual 1e-8,
 // Gaussian / t₁ heavy-tailed 2000 x 10, plain → relaxed: p = 1: 23/29 → 15/19, p = 1.5: 12/15 →
 // 9/11, p = 3: 18/20 → 13/14, p = 4: 29/32 → 19/21, p = 6: 49/54 → 29/32; to 1e-3: p = 1: 6/13 → 5/9.
+// After every update w is rescaled to Σ w = rank (τ is invariant under scaling W, so the fixed point is
+// unchanged): the sum is then exact, and p <= 2 needs fewer updates (p = 1: 15/19 → 11/18, p = 1.5:
+// 9/11 → 7/10 [measured, same data]).
 // Residual (the fixed-point test of notes §5.5): residual(w) = max_i |ln w_i − ln τ_i(W^{1/2−1/p}A)|
 // over the rows with w_i > 0, computed at the returned w (so it certifies exactly the weights
 // returned; w_i = τ_i·e^{±residual}, hence |Σ w − rank| <= rank·(e^{residual} − 1)).
@@ -166,6 +169,12 @@ export function* lewisIteration({ A, p, tolerance, maxIterations }: ResolvedLewi
     const b = p <= 2 ? p / 2 : 1;
     const step = (iterations === 0 ? 1 : omega) * b; // the first, far-from-linear step is plain
     for (let i = 0; i < n; i++) if (active[i]) w[i] = step === 1 ? tau[i] : w[i] * pow(tau[i] / w[i], step);
+    // The exact weights sum to the rank and τ(W^{1/2−1/p}A) does not change when W is scaled, so
+    // rescaling to Σ w = rank costs nothing at the fixed point and keeps the sum exact between steps
+    // (a relaxed or Cohen–Peng step alone would leave it off by up to rank·(e^{residual} − 1)).
+    let total = 0;
+    for (let i = 0; i < n; i++) if (active[i]) total += w[i];
+    if (total > 0 && rank > 0) for (let i = 0; i < n; i++) if (active[i]) w[i] *= rank / total;
     iterations++;
   }
   return { weights: w, iterations, residual, converged: residual <= tolerance, rank };

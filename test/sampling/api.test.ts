@@ -171,6 +171,8 @@ for (const engine of ENGINES) {
       const exact = lewisWeightsJs(Ab, 1).weights;
       worst = 0;
       for (let i = 0; i < n; i++) worst = max(worst, abs(Math.log(lw.scores[i] / exact[i])));
+      // The plain p = 1 map contracts log-distances by 1/2, so a residual r puts w within r/(1 − 1/2) of the fixed point.
+      expect(worst).toBeLessThanOrEqual(0.2);
       expect(worst).toBeGreaterThan(0); // the sampler stops early on purpose
     });
 
@@ -276,6 +278,20 @@ describe('bad input is a named error and leaves the inputs untouched', () => {
     expectError(() => lpRegression(A.A, A.b, 1, { sample: { indices: new Uint32Array([1, 2, 3]), weights: new Float64Array(2) } }), 'RangeError', argMessage(f, 'options.sample.weights'));
     expectError(() => lpRegression(A.A, A.b, 1, { weights: new Float64Array(30).fill(-1) }), 'RangeError', argMessage(f, 'options.weights[0]'));
     expectError(() => lpRegression(A.A, A.b, 1, { backend: 'gpu' as 'js' }), 'RangeError', argMessage(f, 'options.backend'));
+  });
+  test('leverageScores, lewisWeights, lpSensitivities, sampleRowsAsync: backend, threads, method, signal', async () => {
+    expectError(() => leverageScores(A.A, { backend: 'gpu' as 'js' }), 'RangeError', argMessage('leverageScores', 'options.backend'));
+    expectError(() => leverageScores(A.A, { threads: 0 }), 'RangeError', argMessage('leverageScores', 'options.threads'));
+    expectError(() => leverageScores(A.A, { method: 'fast' as 'exact' }), 'RangeError', argMessage('leverageScores', 'options.method'));
+    expectError(() => leverageScores({ data: A.A.data, rows: 3, cols: 30 }, {}), 'RangeError', argMessage('leverageScores', 'A.rows'));
+    expectError(() => lewisWeights(A.A, 1, { threads: 1.5 }), 'RangeError', argMessage('lewisWeights', 'options.threads'));
+    expectError(() => lewisWeights(A.A, 1, { tolerance: -1 }), 'RangeError', argMessage('lewisWeights', 'options.tolerance'));
+    expectError(() => lewisWeights(A.A, 1, { speed: 1 } as object), 'TypeError', argMessage('lewisWeights', 'options.speed'));
+    expectError(() => lpSensitivities(A.A, 1, { method: 'upper-bound', backend: 'gpu' as 'js' }), 'RangeError', argMessage('lpSensitivities', 'options.backend'));
+    expectError(() => lpSensitivities(A.A, 0.5, { method: 'upper-bound' }), 'RangeError', argMessage('lpSensitivities', 'p'));
+    expectError(() => lpSensitivities(A.A, 1, { method: 'best' as 'exact' }), 'RangeError', argMessage('lpSensitivities', 'options.method'));
+    await expectRejection(() => sampleRowsAsync(A.A, { p: 1, size: 3, signal: {} as AbortSignal }), 'TypeError', argMessage('sampleRowsAsync', 'options.signal'));
+    await expectRejection(() => lpRegressionAsync(A.A, A.b, 1, { signal: 'x' as unknown as AbortSignal }), 'TypeError', argMessage('lpRegressionAsync', 'options.signal'));
   });
   test('async forms reject', async () => {
     await expectRejection(() => lpRegressionAsync(A.A, A.b, 0), 'RangeError', argMessage('lpRegressionAsync', 'p'));
