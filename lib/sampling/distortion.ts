@@ -37,13 +37,13 @@ import { rangeError, typeError } from '../errors';
 import { symmetricEigen } from '../linalg/sym_eigen';
 import { seedToKey } from '../random/philox';
 import type { Matrix } from '../sketch/matrix';
-import { block } from '../sketch/random_choices';
+import { gaussianColumn } from '../sketch/random_choices';
 import { checkOptions } from '../validate';
 import { checkTallFiniteMatrix } from './leverage';
 import { checkP, lewisWeightsJs } from './lewis';
 import { columnBasis, fromOriginal, type ColumnBasis } from './sensitivities';
 
-const { abs, cos, log, max, min, PI, pow, sin, sqrt } = Math;
+const { abs, max, min, pow, sqrt } = Math;
 
 /** Philox stream (counter word 3) of the Gaussian directions. */
 export const STREAM_DISTORTION_GAUSSIAN = 9;
@@ -309,9 +309,8 @@ function candidateDirections(ev: RatioEvaluator, directions: number, key: [numbe
   const { B, r, n, m } = ev;
   const d = B.d;
   const out: Float64Array[] = [];
-  const word = new Uint32Array(4);
-  for (let t = 0; t < directions; t++) out.push(fromOriginal(B, gaussian(key, t, d, word)));
-  for (let t = 0; t < directions; t++) out.push(gaussian(key, directions + t, r, word));
+  for (let t = 0; t < directions; t++) out.push(fromOriginal(B, gaussian(key, t, d)));
+  for (let t = 0; t < directions; t++) out.push(gaussian(key, directions + t, r));
   for (let j = 0; j < d; j++) {
     const e = new Float64Array(d);
     e[j] = 1;
@@ -335,21 +334,8 @@ function candidateDirections(ev: RatioEvaluator, directions: number, key: [numbe
 }
 
 /** Gaussian vector t of length len (layout in the file comment). */
-function gaussian(key: [number, number], t: number, len: number, word: Uint32Array): Float64Array {
-  const g = new Float64Array(len);
-  const scale = 2 ** -32;
-  for (let q = 0; 4 * q < len; q++) {
-    block(key, STREAM_DISTORTION_GAUSSIAN, t, q, word);
-    for (let h = 0; h < 2; h++) {
-      const u1 = (word[2 * h] + 0.5) * scale;
-      const u2 = (word[2 * h + 1] + 0.5) * scale;
-      const radius = sqrt(-2 * log(u1));
-      const j = 4 * q + 2 * h;
-      if (j < len) g[j] = radius * cos(2 * PI * u2);
-      if (j + 1 < len) g[j + 1] = radius * sin(2 * PI * u2);
-    }
-  }
-  return g;
+function gaussian(key: [number, number], t: number, len: number): Float64Array {
+  return gaussianColumn(key, STREAM_DISTORTION_GAUSSIAN, t, len, new Float64Array(len));
 }
 
 /** Indices of the k largest positive entries (largest first). */

@@ -41,6 +41,7 @@
 import { rangeError, typeError } from '../errors';
 import { qrSolve } from '../linalg/qr';
 import { checkFinite, checkMatrix, type Matrix } from '../sketch/matrix';
+import { float64Data } from '../sketch/sketch';
 import { checkEnum, checkFloatArray, checkOptions } from '../validate';
 
 const FN = 'lpRegression';
@@ -79,7 +80,7 @@ export interface LpRegressionResult {
   converged: boolean;
 }
 
-/** A weighted ℓp problem with its own float64 copies of the data. */
+/** A weighted ℓp problem over float64 data (A read-only, possibly the caller's array; b and w copies). */
 export interface Problem {
   A: { data: Float64Array; rows: number; cols: number };
   b: Float64Array;
@@ -133,7 +134,7 @@ export function weightedLsJs(P: Problem, { h, z }: LsRequest): Float64Array {
   return qrSolve({ data, rows: n, cols: d }, rhs).x;
 }
 
-/** Resolved arguments of an ℓp regression: the problem (own copies) and the stopping rule. */
+/** Resolved arguments of an ℓp regression: the problem and the stopping rule. */
 export interface ResolvedLp {
   P: Problem;
   tolerance: number;
@@ -143,8 +144,8 @@ export interface ResolvedLp {
 
 /**
  * Checks the arguments of lpRegression(A, b, p, options) for function `fn` (options may carry the
- * `extra` names, checked by the caller) and copies A, b and the weights into float64 arrays, so the
- * caller's arrays are never modified nor read again.
+ * `extra` names, checked by the caller). A is used in place when it is a Float64Array (converted
+ * otherwise) and only ever read; b and the weights are copied. The caller's arrays are never modified.
  */
 export function resolveLp<O extends LpRegressionOptions>(fn: string, A: unknown, b: unknown, p: unknown, options: unknown, extra: readonly string[] = []): { r: ResolvedLp; o: Partial<O> } {
   const o = checkOptions<O>(fn, options, [...KNOWN, ...extra]);
@@ -172,7 +173,8 @@ export function resolveLp<O extends LpRegressionOptions>(fn: string, A: unknown,
   if (typeof maxIterations !== 'number') throw typeError(fn, 'options.maxIterations', 'must be a number', maxIterations);
   if (!Number.isSafeInteger(maxIterations) || maxIterations < 1) throw rangeError(fn, 'options.maxIterations', 'must be a positive integer', maxIterations);
   const method = o.method === undefined || o.method === 'auto' ? 'newton' : checkEnum(fn, 'options.method', o.method, ['auto', 'newton', 'p-irls'] as const);
-  const P: Problem = { A: { data: Float64Array.from(M.data), rows: n, cols: d }, b: Float64Array.from(bb), w, p, n, d };
+  // A is only read: no copy of a Float64Array (10^6 x 50 is 400 MB); b is small and copied.
+  const P: Problem = { A: { data: float64Data(M.data), rows: n, cols: d }, b: Float64Array.from(bb), w, p, n, d };
   return { r: { P, tolerance, maxIterations, method: method === 'auto' ? 'newton' : method }, o };
 }
 

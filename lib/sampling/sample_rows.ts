@@ -111,6 +111,18 @@ export function waterFill(scores: ArrayLike<number>, size: number): { q: Float64
   return { q, c };
 }
 
+/** Smallest i <= last with cum[i] > x (a zero weight i has cum[i] = cum[i − 1]: never first). */
+export function searchCumulative(cum: Float64Array, x: number, last: number): number {
+  let lo = 0;
+  let hi = last;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cum[mid] > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /** Sample rows from nonnegative scores (see the file comment). scores and options are not modified. */
 export function sampleRowsFromScoresJs(scores: Float64Array, options: SampleRowsOptions): RowSample {
   const o = checkOptions<SampleRowsOptions>(FN, options, KNOWN);
@@ -160,15 +172,8 @@ export function sampleRowsFromScoresJs(scores: Float64Array, options: SampleRows
   for (let t = 0; t < size; t++) {
     block(key, STREAM_ROW_REPLACEMENT, t, 0, w);
     const x = uniform53(w[0], w[1]) * acc;
-    // Smallest i with cum[i] > x; a zero score i has cum[i] = cum[i − 1], so it is never the first.
-    let lo = 0;
-    let hi = last;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cum[mid] > x) hi = mid;
-      else lo = mid + 1;
-    }
-    counts.set(lo, (counts.get(lo) ?? 0) + 1);
+    const i = searchCumulative(cum, x, last);
+    counts.set(i, (counts.get(i) ?? 0) + 1);
   }
   const indices = Uint32Array.from([...counts.keys()].sort((a, b) => a - b));
   const weights = new Float64Array(indices.length);

@@ -68,7 +68,7 @@ import { checkEnum, checkFloatArray, checkOptions, checkPositiveInteger } from '
 import { checkTallFiniteMatrix, exactLeverage } from './leverage';
 import { checkP, lewisWeightsJs } from './lewis';
 import { lpRegressionJs } from './lp_regression';
-import { sampleRowsFromScoresJs } from './sample_rows';
+import { sampleRowsFromScoresJs, searchCumulative } from './sample_rows';
 
 const { abs, ceil, exp, min, max, pow, round, sqrt } = Math;
 
@@ -538,18 +538,6 @@ function estimateTotal(A: Matrix, p: number, samples: number | undefined, key: [
   }
   const standardError = K > 1 ? sqrt(m2 / (K - 1) / K) : Infinity;
   return { total: mean, standardError, evaluations: solver.evaluations, method: 'estimate' };
-}
-
-/** Smallest i <= last with cum[i] > x (a zero weight i has cum[i] = cum[i − 1]: never first). */
-function searchCumulative(cum: Float64Array, x: number, last: number): number {
-  let lo = 0;
-  let hi = last;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cum[mid] > x) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 // ---------------------------------------------------------------------------------------------

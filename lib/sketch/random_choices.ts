@@ -46,20 +46,31 @@ export function sign(word: number): number {
  * block floor(r / 4).
  */
 export function denseColumn(key: readonly [number, number], gaussian: boolean, j: number, m: number, out: Float64Array): Float64Array {
+  if (gaussian) return gaussianColumn(key, STREAM_GAUSSIAN, j, m, out);
   const w = new Uint32Array(4);
   for (let q = 0; q * 4 < m; q++) {
-    block(key, gaussian ? STREAM_GAUSSIAN : STREAM_RADEMACHER, j, q, w);
-    if (gaussian) {
-      for (let p = 0; p < 2; p++) {
-        const u1 = (w[2 * p] + 0.5) * TWO_POW_M32;
-        const u2 = (w[2 * p + 1] + 0.5) * TWO_POW_M32;
-        const radius = sqrt(-2 * log(u1));
-        const r = 4 * q + 2 * p;
-        if (r < m) out[r] = radius * cos(2 * PI * u2);
-        if (r + 1 < m) out[r + 1] = radius * sin(2 * PI * u2);
-      }
-    } else {
-      for (let t = 0; t < 4 && 4 * q + t < m; t++) out[4 * q + t] = sign(w[t]);
+    block(key, STREAM_RADEMACHER, j, q, w);
+    for (let t = 0; t < 4 && 4 * q + t < m; t++) out[4 * q + t] = sign(w[t]);
+  }
+  return out;
+}
+
+/**
+ * m N(0, 1) entries from the blocks (j, q, stream), q = 0, 1, ...: Box-Muller on pairs of words,
+ * u = (w + 0.5) 2^-32 in (0, 1); entry r from word r mod 4 of block floor(r / 4). The Gaussian
+ * columns of the dense sketches and any other stream that needs Gaussian vectors.
+ */
+export function gaussianColumn(key: readonly [number, number], stream: number, j: number, m: number, out: Float64Array): Float64Array {
+  const w = new Uint32Array(4);
+  for (let q = 0; q * 4 < m; q++) {
+    block(key, stream, j, q, w);
+    for (let p = 0; p < 2; p++) {
+      const u1 = (w[2 * p] + 0.5) * TWO_POW_M32;
+      const u2 = (w[2 * p + 1] + 0.5) * TWO_POW_M32;
+      const radius = sqrt(-2 * log(u1));
+      const r = 4 * q + 2 * p;
+      if (r < m) out[r] = radius * cos(2 * PI * u2);
+      if (r + 1 < m) out[r + 1] = radius * sin(2 * PI * u2);
     }
   }
   return out;

@@ -17,7 +17,6 @@ const { lineChart } = require('./svg');
 const { median, nowNs } = require('./timing');
 
 const ROOT = path.join(__dirname, '..', '..');
-const DIST = path.join(ROOT, 'dist');
 
 const SCHEMES = ['uniform', 'leverage', 'root-leverage', 'lewis', 'sensitivity', 'sensitivity+leverage'];
 const COLORS = { uniform: '#7f7f7f', leverage: '#1f77b4', 'root-leverage': '#17becf', lewis: '#2ca02c', sensitivity: '#d62728', 'sensitivity+leverage': '#ff7f0e' };
@@ -58,19 +57,7 @@ const SAMPLING_QUICK = {
 
 // ---------- the API under test ----------
 
-function tryRequire(file) {
-  try {
-    return require(file);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The public sampling API of dist/sketchmax.js when it exports sampleRows, else the internal
- * TypeScript modules (dist/sampling/*.js; no sensitivities, no distortion) so the bench runs while
- * the API is being written.
- */
+/** The public sampling API of dist/sketchmax.js (the bench is skipped when it is not built). */
 function resolveSamplingApi(lib) {
   const sm = lib.sketchmax;
   if (typeof sm.sampleRows === 'function') {
@@ -88,58 +75,7 @@ function resolveSamplingApi(lib) {
       backend: sm.info().backend,
     };
   }
-  const lev = tryRequire(path.join(DIST, 'sampling', 'leverage.js'));
-  const lew = tryRequire(path.join(DIST, 'sampling', 'lewis.js'));
-  const sr = tryRequire(path.join(DIST, 'sampling', 'sample_rows.js'));
-  const lr = tryRequire(path.join(DIST, 'sampling', 'lp_regression.js'));
-  if (!lev || !lew || !sr || !lr) return { public: false, source: null, notes: ['neither the public sampling API nor dist/sampling/*.js is built: sampling bench skipped'] };
-  const augment = (A, b) => {
-    const { rows: n, cols: d, data } = A;
-    const out = new Float64Array(n * (d + 1));
-    for (let i = 0; i < n; i++) {
-      out.set(data.subarray(i * d, (i + 1) * d), i * (d + 1));
-      out[i * (d + 1) + d] = b[i];
-    }
-    return { data: out, rows: n, cols: d + 1 };
-  };
-  const sampleRows = (A, o) => {
-    let scores = o.scores;
-    if (typeof scores === 'string') {
-      const M = o.b ? augment(A, o.b) : A;
-      if (scores === 'uniform') scores = new Float64Array(A.rows).fill(1);
-      else if (scores === 'leverage') scores = lev.leverageScoresJs(M);
-      else if (scores === 'root-leverage') scores = lev.leverageScoresJs(M).map((t) => Math.pow(t, o.p / 2) * (o.p > 2 ? Math.pow(A.rows, o.p / 2 - 1) : 1)).map((v) => (o.p > 2 ? Math.min(1, v) : v));
-      else if (scores === 'lewis') scores = lew.lewisWeightsJs(M, o.p, { tolerance: 1e-3 }).weights;
-      else throw new Error(`scheme ${scores} needs the public API`);
-    }
-    return { ...sr.sampleRowsFromScoresJs(scores, { p: o.p, size: o.size, seed: o.seed, replacement: o.replacement }), scores };
-  };
-  const lpRegression = (A, b, p, o = {}) => {
-    if (!o.sample) return lr.lpRegressionJs(A, b, p, { tolerance: o.tolerance, maxIterations: o.maxIterations });
-    const { indices, weights } = o.sample;
-    const d = A.cols;
-    const sub = new Float64Array(indices.length * d);
-    const sb = new Float64Array(indices.length);
-    indices.forEach((i, k) => {
-      sub.set(A.data.subarray(i * d, (i + 1) * d), k * d);
-      sb[k] = b[i];
-    });
-    const r = lr.lpRegressionJs({ data: sub, rows: indices.length, cols: d }, sb, p, { weights, tolerance: o.tolerance, maxIterations: o.maxIterations });
-    return { ...r, fullObjective: lpObjective(A, b, r.x, p) };
-  };
-  return {
-    public: false,
-    source: 'internal TypeScript modules (dist/sampling/*.js): the public API is not exported yet',
-    notes: ['The public sampling API is not exported by dist/sketchmax.js yet: internal TypeScript modules were measured; sensitivity schemes and distortion are skipped.'],
-    sampleRows,
-    lpRegression,
-    lewisWeights: (A, p, o) => lew.lewisWeightsJs(A, p, o),
-    leverageScores: (A, o) => lev.leverageScoresJs(A, o),
-    lpSensitivities: null,
-    totalSensitivity: null,
-    embeddingDistortion: null,
-    backend: 'js',
-  };
+  return { public: false, source: null, notes: ['dist/sketchmax.js does not export the sampling API (build it: npx tsc -p tsconfig.build.json): sampling bench skipped'] };
 }
 
 // ---------- small helpers ----------
@@ -217,7 +153,7 @@ function augment(A, b) {
  * lib/sampling/sample.ts, without paying for the sensitivities twice (reported as such).
  */
 function schemeScores(api, A, b, p, scheme, size, sigma = null) {
-  if (scheme === 'sensitivity+leverage' && sigma && api.public) {
+  if (scheme === 'sensitivity+leverage' && sigma) {
     const t0 = nowNs();
     const tau = api.leverageScores(augment(A, b));
     const S = sum(sigma);
@@ -332,10 +268,6 @@ function runQuality(api, cfg, progress) {
     const sizes = q.multiples.map((k) => k * d);
     let sigma = null;
     for (const scheme of q.schemes) {
-      if (!api.public && (scheme === 'sensitivity' || scheme === 'sensitivity+leverage')) {
-        fam.schemes[scheme] = { skipped: 'needs the public API (lpSensitivities)' };
-        continue;
-      }
       progress(`quality ${P.name}: scores '${scheme}' on [A | b]`);
       let sc;
       try {
@@ -410,10 +342,6 @@ function rowsFor(cells, level) {
 function runHighP(api, cfg, progress) {
   const h = cfg.highP;
   const out = { n: h.n, d: h.d, k: h.k, seeds: h.seeds, multiples: h.multiples, runs: [] };
-  if (!api.public) {
-    out.skipped = 'needs the public API (sensitivities)';
-    return out;
-  }
   for (const p of h.ps) {
     const P = FAMILIES[h.family]({ n: h.n, d: h.d, k: h.k, seed: 1 });
     const { A, b } = P;
