@@ -24,8 +24,8 @@ export interface NativeBinding {
   lstsq(A: Float64Array, n: number, d: number, b: Float64Array, method: number, kind: number, m: number, k0: number, k1: number, nnz: number, tolerance: number, maxIterations: number, threads: number, rowScale?: Float64Array | null): NativeLstsqResult;
   lstsqAsync(A: Float64Array, n: number, d: number, b: Float64Array, method: number, kind: number, m: number, k0: number, k1: number, nnz: number, tolerance: number, maxIterations: number, threads: number, onProgress: ((p: { pass: number; iteration: number; estimate: number }) => void) | null, control: Int32Array, rowScale?: Float64Array | null): Promise<NativeLstsqResult>;
   /** Leverage scores of diag(scale)·A and the rank (native/addon/sampling_binding.cc): method 0 exact, 1 approximate. */
-  leverageScores(A: Float64Array, n: number, d: number, scale: Float64Array | null, method: number, k0: number, k1: number, sketchRows: number, jlColumns: number, nnzPerColumn: number, threads: number): { tau: Float64Array; rank: number };
-  leverageScoresAsync(A: Float64Array, n: number, d: number, scale: Float64Array | null, method: number, k0: number, k1: number, sketchRows: number, jlColumns: number, nnzPerColumn: number, threads: number): Promise<{ tau: Float64Array; rank: number }>;
+  leverageScores(A: Float64Array, n: number, d: number, scale: Float64Array | null, method: number, k0: number, k1: number, sketchRows: number, jlColumns: number, nnzPerColumn: number, threads: number, b?: Float64Array | null): { tau: Float64Array; rank: number };
+  leverageScoresAsync(A: Float64Array, n: number, d: number, scale: Float64Array | null, method: number, k0: number, k1: number, sketchRows: number, jlColumns: number, nnzPerColumn: number, threads: number, b?: Float64Array | null): Promise<{ tau: Float64Array; rank: number }>;
   /** The bench's memory floor: one streaming read of x and one out-of-place pass out = c * x. */
   benchFloorPass<T extends Float32Array | Float64Array>(x: T, out: T, rows: number, algorithm: number, log: boolean): void;
 }

@@ -15,9 +15,13 @@
 //    lib/sketch/random_choices.ts under its own key (the seed's key with JL_KEY_XOR xored into the
 //    high word, stream STREAM_GAUSSIAN; row c of Π is denseColumn(jlKey, true, c, k)).
 //    τ̃_i = ‖e_iᵀ A·P_r·R₁₁⁻¹·Π‖₂² (P_r the first r pivot columns, R₁₁ the leading r x r block).
+//    When k >= r the JL step would not reduce the dimension, so it is skipped: τ̃_i =
+//    ‖R₁₁⁻ᵀ·(a_i)_{P_r}‖² by one triangular solve per row, as in 'exact' but with the sketch's R
+//    (cheaper than the product with Π, and only the sketch approximates).
 //    When m >= n the sketch is skipped (S = I: R from A itself; only the JL step approximates).
-//    Cost O(nnz(A)·SKETCH_NNZ + m·d² + d²·k + n·r·k): it beats 'exact' only when d is well above k
-//    (k = 365 at n = 2000, ε = 0.5; k ≈ 663 at n = 10⁶), as in DMMW12's O(nd·log n/ε²) regime.
+//    Cost O(nnz(A)·SKETCH_NNZ + m·d² + d²·k + n·r·k) with the JL step (k < r: d above k = 365 at
+//    n = 2000, ε = 0.5; k ≈ 663 at n = 10⁶, DMMW12's O(nd·log n/ε²) regime), O(nnz(A)·SKETCH_NNZ +
+//    m·d² + n·r²/2) without it: 'exact' pays O(n·d²) for its QR instead of the sketch's O(nnz(A)·8).
 //    Constants SKETCH_C = 16, JL_C = 12 [measured, 60 seeds, Gaussian and t₁ heavy-tailed 2000 x 10,
 //    ε = 0.5: every row within 1 ± ε on 60/60 seeds of each; JL_C = 8 gave 59/60, JL_C = 5 gave
 //    47/60 and 54/60; SKETCH_C = 32 gave no gain]. The DMMW12 theory constants are not verified
@@ -123,13 +127,20 @@ export function exactLeverage(data: ArrayLike<number>, n: number, d: number, sca
     for (let j = 0; j < d; j++) work[j * n + i] = s * data[i * d + j];
   }
   const f = householderQRInPlace(work, n, d, { pivot: true });
-  const r = f.rank;
   const tau = new Float64Array(n);
-  if (r === 0) return { tau, rank: 0 };
+  if (f.rank > 0) solveRowNorms(work, n, f.rank, f.perm!, data, d, scale, tau);
+  return { tau, rank: f.rank };
+}
+
+/**
+ * tau_i = scale_i²·‖R₁₁⁻ᵀ·(a_i)_{P_r}‖² for the rows of the row-major n x d `data`, R₁₁ the leading
+ * r x r block of the column-major factor `qr` (leading dimension ld) and P_r its first r pivots.
+ */
+function solveRowNorms(qr: Float64Array, ld: number, r: number, perm: Uint32Array, data: ArrayLike<number>, d: number, scale: Float64Array | null, tau: Float64Array): void {
+  const n = tau.length;
   // R₁₁ row-major r x r.
   const R = new Float64Array(r * r);
-  for (let i = 0; i < r; i++) for (let j = i; j < r; j++) R[i * r + j] = work[j * n + i];
-  const perm = f.perm!;
+  for (let i = 0; i < r; i++) for (let j = i; j < r; j++) R[i * r + j] = qr[j * ld + i];
   const y = new Float64Array(r);
   for (let i = 0; i < n; i++) {
     const s = scale ? scale[i] : 1;
@@ -147,7 +158,6 @@ export function exactLeverage(data: ArrayLike<number>, n: number, d: number, sca
     }
     tau[i] = s * s * t;
   }
-  return { tau, rank: r };
 }
 
 /** The sketch and JL sizes 'approximate' uses for an n x d input and accuracy ε. */
@@ -165,6 +175,11 @@ function approximateLeverage(A: Matrix, epsilon: number, seed: number | bigint, 
   const r = f.rank;
   const tau = new Float64Array(n);
   if (r === 0) return tau;
+  if (k >= r) {
+    // The JL step would not reduce the dimension: exact row norms against the sketch's R.
+    solveRowNorms(f.qr, f.n, r, f.perm!, data, d, null, tau);
+    return tau;
+  }
   // G = R₁₁⁻¹·Π_r (r x k, row-major): Π row c = N(0, 1/k) entries of denseColumn(jlKey, c).
   const jlKey: [number, number] = [key[0], (key[1] ^ JL_KEY_XOR) >>> 0];
   const G = new Float64Array(r * k);

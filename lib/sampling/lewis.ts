@@ -44,7 +44,7 @@ import { checkTallFiniteMatrix, exactLeverage } from './leverage';
 
 const FN = 'lewisWeights';
 const KNOWN = ['tolerance', 'maxIterations'] as const;
-const { abs, log, max, pow } = Math;
+const { log, max, pow } = Math;
 
 export const LEWIS_DEFAULTS = { tolerance: 1e-8, maxIterations: 1000 } as const;
 
@@ -88,6 +88,13 @@ export function relaxation(p: number): number {
   return 2 / (2 - c);
 }
 
+/** x^step; step = 2/3 (p = 1's relaxed step, the common case) by cube roots, about 3x faster than pow. */
+function stepPower(x: number, step: number): number {
+  if (step !== 2 / 3) return pow(x, step);
+  const r = Math.cbrt(x);
+  return r * r;
+}
+
 /** Resolved arguments of a Lewis-weight computation. */
 export interface ResolvedLewis {
   A: Matrix;
@@ -117,21 +124,26 @@ export interface ScaledLeverage {
   rank: number;
 }
 
+/** The row-major n x d matrix whose weights are wanted, or [A | b] (d + 1 columns) when b is given. */
+export interface LewisMatrix {
+  data: ArrayLike<number>;
+  n: number;
+  d: number;
+  b: ArrayLike<number> | null;
+}
+
 /**
  * The iteration of the file comment as a generator: it yields the row scales of each leverage
  * computation it needs (diag(scale)·A; zero for skipped rows) and receives their leverage scores, so
  * the TypeScript and native backends, sync and async, share one implementation.
  */
-export function* lewisIteration({ A, p, tolerance, maxIterations }: ResolvedLewis): Generator<Float64Array, LewisResult, ScaledLeverage> {
-  const { rows: n, cols: d, data } = A;
+export function* lewisIteration({ p, tolerance, maxIterations }: ResolvedLewis, A: LewisMatrix): Generator<Float64Array, LewisResult, ScaledLeverage> {
+  const { n, d: cols, data, b } = A;
+  const d = b ? cols + 1 : cols;
   const active = new Uint8Array(n); // 1 for rows with a nonzero entry
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      if (data[i * d + j] !== 0) {
-        active[i] = 1;
-        break;
-      }
-    }
+    if (b && b[i] !== 0) active[i] = 1;
+    for (let j = 0; j < cols && !active[i]; j++) if (data[i * cols + j] !== 0) active[i] = 1;
   }
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) if (active[i]) w[i] = d / n;
@@ -149,18 +161,24 @@ export function* lewisIteration({ A, p, tolerance, maxIterations }: ResolvedLewi
     const lev = yield scale;
     const tau = lev.tau;
     rank = lev.rank;
-    residual = 0;
+    // max_i |ln(w_i/τ_i)| from the extreme ratios: two logarithms instead of n.
+    let lo = 1;
+    let hi = 1;
+    let dropped = false;
     for (let i = 0; i < n; i++) {
       if (!active[i]) continue;
       if (!(tau[i] > 0)) {
         // Leverage exactly 0: drop the row (see the file comment); it cannot satisfy w_i = τ_i > 0.
         active[i] = 0;
         w[i] = 0;
-        residual = Infinity;
+        dropped = true;
         continue;
       }
-      residual = max(residual, abs(log(w[i] / tau[i])));
+      const ratio = w[i] / tau[i];
+      if (ratio < lo) lo = ratio;
+      else if (ratio > hi) hi = ratio;
     }
+    residual = dropped ? Infinity : max(log(hi), -log(lo));
     if (residual <= tolerance || iterations >= maxIterations) break;
     if (residual > lastResidual) omega = 1; // the safeguard: plain steps from here on
     lastResidual = residual;
@@ -168,7 +186,7 @@ export function* lewisIteration({ A, p, tolerance, maxIterations }: ResolvedLewi
     // step moves ω of the way, log w ← log w + ω·(log T − log w) = log w + ω·b·(log τ − log w).
     const b = p <= 2 ? p / 2 : 1;
     const step = (iterations === 0 ? 1 : omega) * b; // the first, far-from-linear step is plain
-    for (let i = 0; i < n; i++) if (active[i]) w[i] = step === 1 ? tau[i] : w[i] * pow(tau[i] / w[i], step);
+    for (let i = 0; i < n; i++) if (active[i]) w[i] = step === 1 ? tau[i] : w[i] * stepPower(tau[i] / w[i], step);
     // The exact weights sum to the rank and τ(W^{1/2−1/p}A) does not change when W is scaled, so
     // rescaling to Σ w = rank costs nothing at the fixed point and keeps the sum exact between steps
     // (a relaxed or Cohen–Peng step alone would leave it off by up to rank·(e^{residual} − 1)).
@@ -183,8 +201,8 @@ export function* lewisIteration({ A, p, tolerance, maxIterations }: ResolvedLewi
 /** ℓp Lewis weights of A in TypeScript; see the file comment for the method, stopping rule and residual. */
 export function lewisWeightsJs(A: Matrix, p: number, options?: LewisOptions): LewisResult {
   const { r } = resolveLewis(FN, A, p, options);
-  const gen = lewisIteration(r);
   const { rows: n, cols: d, data } = r.A;
+  const gen = lewisIteration(r, { data, n, d, b: null });
   let step = gen.next();
   while (!step.done) step = gen.next(exactLeverage(data, n, d, step.value));
   return step.value;

@@ -6,11 +6,11 @@ import { rangeError, typeError } from '../errors';
 import { seedToKey } from '../random/philox';
 import { checkFinite, checkMatrix, type Matrix } from '../sketch/matrix';
 import type { Backend } from '../types';
-import { checkFloatArray, checkOptions } from '../validate';
+import { BACKENDS, checkEnum, checkFloatArray, checkOptions } from '../validate';
 import { checkThreads } from '../linalg/lstsq_options';
-import { checkP, type LewisResult } from './lewis';
+import { checkP, LEWIS_DEFAULTS, type LewisResult, type ResolvedLewis } from './lewis';
 import { DEFAULT_SAMPLE_SEED, sampleRowsFromScoresJs, type RowSample } from './sample_rows';
-import { lewisWeights, lewisWeightsAsync, leverageScores, leverageScoresAsync } from './scores';
+import { augment, exactLeverageOf, exactLeverageOfAsync, lewisWeightsOf, lewisWeightsOfAsync } from './scores';
 import { lpSensitivitiesJs } from './sensitivities';
 
 export type SamplingScheme = 'uniform' | 'leverage' | 'root-leverage' | 'lewis' | 'sensitivity' | 'sensitivity+leverage';
@@ -56,6 +56,10 @@ const KNOWN = ['p', 'size', 'scores', 'seed', 'replacement', 'b', 'backend', 'th
 
 interface Resolved {
   M: Matrix;
+  /** The response of [A | b] (computed scores only), else null. */
+  b: Float64Array | Float32Array | null;
+  backend: Backend;
+  threads: number;
   o: Partial<SampleRowsOptions>;
   p: number;
   scheme: SamplingScheme | null;
@@ -66,13 +70,15 @@ function resolve(fn: string, A: unknown, options: unknown, extra: readonly strin
   if (options === undefined) throw typeError(fn, 'options', 'must be an object with p and size', options);
   const o = checkOptions<SampleRowsOptions>(fn, options, [...KNOWN, ...extra]);
   const p = checkP(fn, o.p === undefined ? undefined : o.p);
-  let M = checkMatrix(fn, 'A', A);
+  const M = checkMatrix(fn, 'A', A);
   let b: Float64Array | Float32Array | null = null;
   if (o.b !== undefined) {
     b = checkFloatArray(fn, 'options.b', o.b);
     if (b.length !== M.rows) throw rangeError(fn, 'options.b', `must have A.rows = ${M.rows} elements`, b);
   }
-  checkFinite(fn, 'A', M, 'options.b', b, checkThreads(fn, o.threads));
+  const threads = checkThreads(fn, o.threads);
+  const backend = o.backend === undefined ? 'auto' : checkEnum(fn, 'options.backend', o.backend, BACKENDS);
+  checkFinite(fn, 'A', M, 'options.b', b, threads);
   let scheme: SamplingScheme | null = null;
   let custom: Float64Array | null = null;
   const s = o.scores ?? 'lewis';
@@ -81,8 +87,7 @@ function resolve(fn: string, A: unknown, options: unknown, extra: readonly strin
     scheme = s as SamplingScheme;
     const cols = b ? M.cols + 1 : M.cols;
     if (scheme !== 'uniform' && M.rows < cols) throw rangeError(fn, 'A.rows', `must be >= ${b ? 'A.cols + 1' : 'A.cols'} = ${cols} for scores '${scheme}'`, M.rows);
-    // Only computed scores need [A | b] (an n x (d + 1) copy).
-    if (b && scheme !== 'uniform') M = augment(M, b);
+    if (scheme === 'uniform') b = null; // only computed scores look at b
   } else {
     const c = checkFloatArray(fn, 'options.scores', s);
     if (c.length !== M.rows) throw rangeError(fn, 'options.scores', `must have A.rows = ${M.rows} elements`, c);
@@ -93,18 +98,12 @@ function resolve(fn: string, A: unknown, options: unknown, extra: readonly strin
   if (!Number.isSafeInteger(o.size) || o.size < 1) throw rangeError(fn, 'options.size', 'must be a positive integer', o.size);
   if (o.size > M.rows) throw rangeError(fn, 'options.size', `must be at most A.rows = ${M.rows}`, o.size);
   seedToKey(fn, o.seed ?? DEFAULT_SAMPLE_SEED);
-  return { M, o, p, scheme, custom };
+  return { M, b, backend, threads, o, p, scheme, custom };
 }
 
-/** [A | b] as a new float64 matrix (A and b are not modified). */
-function augment(A: Matrix, b: Float64Array | Float32Array): Matrix {
-  const { rows: n, cols: d, data } = A;
-  const out = new Float64Array(n * (d + 1));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) out[i * (d + 1) + j] = data[i * d + j];
-    out[i * (d + 1) + d] = b[i];
-  }
-  return { data: out, rows: n, cols: d + 1 };
+/** The sampler's Lewis-iteration parameters (the matrix itself is passed separately). */
+function samplingLewis(M: Matrix, p: number): ResolvedLewis {
+  return { A: M, p, tolerance: SAMPLING_LEWIS_TOLERANCE, maxIterations: LEWIS_DEFAULTS.maxIterations };
 }
 
 /** Scores of the scheme from leverage scores τ and (when the scheme needs them) sensitivities σ. */
@@ -172,13 +171,12 @@ function draw(R: Resolved, scores: Float64Array): RowSampleResult {
 export function sampleRows(A: Matrix, options: SampleRowsOptions): RowSampleResult {
   const R = resolve(FN, A, options, []);
   if (R.custom) return draw(R, R.custom);
-  const { M, p, o } = R;
+  const { M, b, p, o, backend, threads } = R;
   const scheme = R.scheme!;
   const need = needs(scheme);
-  const bo = { backend: o.backend, threads: o.threads };
-  const tau = need.tau ? (p === 2 && need.lewis ? null : leverageScores(M, bo)) : null;
-  const lewis = need.lewis ? lewisWeights(M, p, { ...bo, tolerance: SAMPLING_LEWIS_TOLERANCE }) : null;
-  const sigma = need.sigma ? sensitivities(M, p, lewis!, o.seed ?? DEFAULT_SAMPLE_SEED) : null;
+  const tau = need.tau && !(p === 2 && need.lewis) ? exactLeverageOf(FN, M, b, backend, threads) : null;
+  const lewis = need.lewis ? lewisWeightsOf(FN, M, b, samplingLewis(M, p), backend, threads) : null;
+  const sigma = need.sigma ? sensitivities(b ? augment(M, b) : M, p, lewis!, o.seed ?? DEFAULT_SAMPLE_SEED) : null;
   return draw(R, combine(scheme, p, M.rows, tau ?? (need.tau ? lewis!.weights : null), lewis, sigma));
 }
 
@@ -192,13 +190,12 @@ export async function sampleRowsAsync(A: Matrix, options: SampleRowsOptions & { 
   const signal = options.signal;
   if (signal !== undefined && Object.prototype.toString.call(signal) !== '[object AbortSignal]') throw typeError(fn, 'options.signal', 'must be an AbortSignal', signal);
   if (R.custom) return draw(R, R.custom);
-  const { M, p, o } = R;
+  const { M, b, p, o, backend, threads } = R;
   const scheme = R.scheme!;
   const need = needs(scheme);
-  const bo = { backend: o.backend, threads: o.threads, signal };
-  const tau = need.tau && !(p === 2 && need.lewis) ? await leverageScoresAsync(M, bo) : null;
-  const lewis = need.lewis ? await lewisWeightsAsync(M, p, { ...bo, tolerance: SAMPLING_LEWIS_TOLERANCE }) : null;
+  const tau = need.tau && !(p === 2 && need.lewis) ? await exactLeverageOfAsync(fn, M, b, backend, threads, signal) : null;
+  const lewis = need.lewis ? await lewisWeightsOfAsync(fn, M, b, samplingLewis(M, p), backend, threads, signal) : null;
   signal?.throwIfAborted();
-  const sigma = need.sigma ? sensitivities(M, p, lewis!, o.seed ?? DEFAULT_SAMPLE_SEED) : null;
+  const sigma = need.sigma ? sensitivities(b ? augment(M, b) : M, p, lewis!, o.seed ?? DEFAULT_SAMPLE_SEED) : null;
   return draw(R, combine(scheme, p, M.rows, tau ?? (need.tau ? lewis!.weights : null), lewis, sigma));
 }

@@ -4,7 +4,8 @@
 // Default, `replacement: false`: independent Bernoulli sampling with exact water-filling.
 //   q_i = min(1, c·s_i) with c > 0 chosen so that Σ q_i = size: rows are visited in decreasing score
 //   order, and while the largest uncapped row has c·s_i >= 1 with c = (size − #capped) / Σ_uncapped s,
-//   it is capped at q_i = 1 and c recomputed. (No 1/n floor: a zero score is never sampled.)
+//   it is capped at q_i = 1 and c recomputed (waterFill reaches the same capped set by passes over
+//   the rows). (No 1/n floor: a zero score is never sampled.)
 //   Row i is kept iff u_i < q_i, where u_i = uniform53(w0, w1) of the Philox4x32-10 block at counter
 //   (i mod 2^32, floor(i / 2^32), 0, STREAM_ROW_BERNOULLI = 6) under the key of the seed
 //   (lib/sketch/random_choices.ts layout). Rows with q_i = 1 are always kept (u_i < 1).
@@ -82,21 +83,51 @@ function checkScores(scores: unknown): { s: Float64Array | Float32Array; positiv
   return { s, positive, total };
 }
 
+/** Capping passes waterFill makes before it sorts instead (each pass is O(n); see waterFill). */
+const WATER_FILL_PASSES = 8;
+
 /**
  * The water-filling probabilities q_i = min(1, c·s_i) with Σ q_i = size, for 1 <= size <= the number
  * of positive scores (see the file comment). Unchecked; scores >= 0.
+ * c = (size − #capped) / Σ_uncapped s. Passes over the rows cap every row with c·s_i >= 1 and
+ * recompute c; c never decreases (capping k rows with c·s_i >= 1 removes at least k/c from the sum),
+ * so a capped row stays capped and the passes reach the same capped set as the sorted scan of the
+ * file comment, without sorting 10⁶ scores (the sort took 0.15 s of a 0.35 s sample at n = 10⁶). A
+ * row set needing more than WATER_FILL_PASSES passes (many geometric levels) is finished by the sort.
  */
 export function waterFill(scores: ArrayLike<number>, size: number): { q: Float64Array; c: number } {
   const n = scores.length;
-  // Only c is needed from the sorted order: sort the positive values (a typed-array sort, no index
-  // comparator: ~10x faster at 10^6 rows), then q_i = min(1, c·s_i). Rows capped during the search
-  // satisfy c·s_i >= 1 for the final c too (capping a row never lowers c), so they get exactly 1.
+  const q = new Float64Array(n); // 1 marks a capped row during the passes
+  let capped = 0;
   let positive = 0;
   for (let i = 0; i < n; i++) if (scores[i] > 0) positive++;
+  let c = 0;
+  for (let pass = 0; ; pass++) {
+    if (pass === WATER_FILL_PASSES) return waterFillSorted(scores, size, positive);
+    if (capped === positive) break;
+    let rest = 0;
+    for (let i = 0; i < n; i++) if (q[i] === 0) rest += scores[i];
+    c = (size - capped) / rest;
+    let added = 0;
+    for (let i = 0; i < n; i++) {
+      if (q[i] === 0 && scores[i] > 0 && c * scores[i] >= 1) {
+        q[i] = 1;
+        added++;
+      }
+    }
+    if (added === 0) break;
+    capped += added;
+  }
+  for (let i = 0; i < n; i++) if (q[i] === 0 && scores[i] > 0) q[i] = c * scores[i];
+  return { q, c };
+}
+
+/** waterFill by the sorted scan of the file comment (O(n log n)). */
+function waterFillSorted(scores: ArrayLike<number>, size: number, positive: number): { q: Float64Array; c: number } {
+  const n = scores.length;
   const sorted = new Float64Array(positive);
   for (let i = 0, k = 0; i < n; i++) if (scores[i] > 0) sorted[k++] = scores[i];
   sorted.sort().reverse();
-  // suffix[k] = Σ_{j >= k} sorted[j], summed from the smallest up (exact enough, no drift).
   const suffix = new Float64Array(positive + 1);
   for (let k = positive - 1; k >= 0; k--) suffix[k] = suffix[k + 1] + sorted[k];
   let capped = 0;

@@ -11,7 +11,7 @@ import type { Matrix } from '../sketch/matrix';
 import type { Backend } from '../types';
 import { BACKENDS, checkEnum } from '../validate';
 import { approximateSizes, exactLeverage, leverageResolvedJs, resolveLeverage, SKETCH_NNZ, type LeverageOptions, type ResolvedLeverage } from './leverage';
-import { lewisIteration, resolveLewis, type LewisOptions, type LewisResult, type ScaledLeverage } from './lewis';
+import { lewisIteration, resolveLewis, type LewisMatrix, type LewisOptions, type LewisResult, type ResolvedLewis, type ScaledLeverage } from './lewis';
 
 export interface BackendOptions {
   /** 'auto' (default), 'native' or 'js'. */
@@ -79,10 +79,74 @@ export async function leverageScoresAsync(A: Matrix, options?: LeverageScoresOpt
   return leverageResolvedJs(r);
 }
 
-/** One exact leverage computation of diag(scale)·A on the chosen backend. */
-function scaledLeverage(native: NativeBinding | null, data: Float64Array, n: number, d: number, scale: Float64Array, threads: number): ScaledLeverage {
-  if (!native) return exactLeverage(data, n, d, scale);
-  return native.leverageScores(data, n, d, scale, METHOD_CODE.exact, 0, 0, 0, 0, 0, threads);
+/** [A | b] as a new float64 matrix (A and b are not modified). */
+export function augment(A: Matrix, b: Float64Array | Float32Array): Matrix {
+  const { rows: n, cols: d, data } = A;
+  const out = new Float64Array(n * (d + 1));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) out[i * (d + 1) + j] = data[i * d + j];
+    out[i * (d + 1) + d] = b[i];
+  }
+  return { data: out, rows: n, cols: d + 1 };
+}
+
+/** A leverage step's matrix: A, or [A | b] kept as A and b where the native backend reads them. */
+interface LeverageInput extends LewisMatrix {
+  data: Float64Array;
+  b: Float64Array | null;
+}
+
+/** The input for a backend: the native one reads A and b in place, the TypeScript one gets [A | b] once. */
+function leverageInput(native: NativeBinding | null, A: Matrix, b: Float64Array | Float32Array | null): LeverageInput {
+  if (b && !native) {
+    const M = augment(A, b);
+    return { data: M.data as Float64Array, n: M.rows, d: M.cols, b: null };
+  }
+  return { data: float64Data(A.data), n: A.rows, d: A.cols, b: b ? float64Data(b) : null };
+}
+
+/** One exact leverage computation of diag(scale)·A (or of diag(scale)·[A | b]) on the chosen backend. */
+function scaledLeverage(native: NativeBinding | null, x: LeverageInput, scale: Float64Array | null, threads: number): ScaledLeverage {
+  if (!native) return exactLeverage(x.data, x.n, x.d, scale);
+  return native.leverageScores(x.data, x.n, x.d, scale, METHOD_CODE.exact, 0, 0, 0, 0, 0, threads, x.b);
+}
+
+async function scaledLeverageAsync(native: NativeBinding | null, x: LeverageInput, scale: Float64Array | null, threads: number, signal?: AbortSignal): Promise<ScaledLeverage> {
+  signal?.throwIfAborted();
+  if (native) return native.leverageScoresAsync(x.data, x.n, x.d, scale, METHOD_CODE.exact, 0, 0, 0, 0, 0, threads, x.b);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  signal?.throwIfAborted();
+  return exactLeverage(x.data, x.n, x.d, scale);
+}
+
+/** Exact leverage scores of checked A, or of [A | b] (sampleRows' scores for regression). */
+export function exactLeverageOf(fn: string, A: Matrix, b: Float64Array | Float32Array | null, backend: Backend, threads: number): Float64Array {
+  const native = resolveBackend(fn, backend);
+  return scaledLeverage(native, leverageInput(native, A, b), null, threads).tau;
+}
+
+export async function exactLeverageOfAsync(fn: string, A: Matrix, b: Float64Array | Float32Array | null, backend: Backend, threads: number, signal?: AbortSignal): Promise<Float64Array> {
+  const native = resolveBackend(fn, backend);
+  return (await scaledLeverageAsync(native, leverageInput(native, A, b), null, threads, signal)).tau;
+}
+
+/** Lewis weights of checked A, or of [A | b], with the iteration's parameters in r (r.A unused). */
+export function lewisWeightsOf(fn: string, A: Matrix, b: Float64Array | Float32Array | null, r: ResolvedLewis, backend: Backend, threads: number): LewisResult {
+  const native = resolveBackend(fn, backend);
+  const x = leverageInput(native, A, b); // once, not per iteration
+  const gen = lewisIteration(r, x);
+  let step = gen.next();
+  while (!step.done) step = gen.next(scaledLeverage(native, x, step.value, threads));
+  return step.value;
+}
+
+export async function lewisWeightsOfAsync(fn: string, A: Matrix, b: Float64Array | Float32Array | null, r: ResolvedLewis, backend: Backend, threads: number, signal?: AbortSignal): Promise<LewisResult> {
+  const native = resolveBackend(fn, backend);
+  const x = leverageInput(native, A, b);
+  const gen = lewisIteration(r, x);
+  let step = gen.next();
+  while (!step.done) step = gen.next(await scaledLeverageAsync(native, x, step.value, threads, signal));
+  return step.value;
 }
 
 /**
@@ -96,12 +160,7 @@ export function lewisWeights(A: Matrix, p: number, options?: LewisWeightsOptions
   const fn = 'lewisWeights';
   const { r, o } = resolveLewis<LewisWeightsOptions>(fn, A, p, options, BACKEND_KEYS);
   const { backend, threads } = checkBackendOptions(fn, o);
-  const native = resolveBackend(fn, backend);
-  const data = float64Data(r.A.data); // once, not per iteration, for Float32 input
-  const gen = lewisIteration(r);
-  let step = gen.next();
-  while (!step.done) step = gen.next(scaledLeverage(native, data, r.A.rows, r.A.cols, step.value, threads));
-  return step.value;
+  return lewisWeightsOf(fn, r.A, null, r, backend, threads);
 }
 
 /**
@@ -114,22 +173,5 @@ export async function lewisWeightsAsync(A: Matrix, p: number, options?: LewisWei
   const { r, o } = resolveLewis<LewisWeightsOptions & AsyncOptions>(fn, A, p, options, [...BACKEND_KEYS, 'signal']);
   const { backend, threads } = checkBackendOptions(fn, o);
   const signal = checkSignal(fn, o.signal);
-  const native = resolveBackend(fn, backend);
-  const { rows: n, cols: d } = r.A;
-  const data = float64Data(r.A.data);
-  const gen = lewisIteration(r);
-  let step = gen.next();
-  while (!step.done) {
-    signal?.throwIfAborted();
-    let lev: ScaledLeverage;
-    if (native) {
-      lev = await native.leverageScoresAsync(data, n, d, step.value, METHOD_CODE.exact, 0, 0, 0, 0, 0, threads);
-    } else {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      signal?.throwIfAborted();
-      lev = exactLeverage(data, n, d, step.value);
-    }
-    step = gen.next(lev);
-  }
-  return step.value;
+  return lewisWeightsOfAsync(fn, r.A, null, r, backend, threads, signal);
 }

@@ -1,9 +1,10 @@
 // N-API glue for the leverage-score driver (native/sampling/leverage.h). lib/sampling/ checks every
 // argument first; the checks here only keep a bad direct call memory-safe.
 //   leverageScores(A: Float64Array, n, d, scale: Float64Array | null, method, k0, k1, sketchRows,
-//                  jlColumns, nnzPerColumn, threads) -> { tau: Float64Array(n), rank }
+//                  jlColumns, nnzPerColumn, threads[, b: Float64Array | null]) -> { tau: Float64Array(n), rank }
 //   leverageScoresAsync(...the same...) -> Promise<{ tau, rank }>: the same on the libuv pool.
-// method: 0 exact, 1 approximate; (k0, k1) the Philox key of the approximate method's sketch.
+// method: 0 exact, 1 approximate; (k0, k1) the Philox key of the approximate method's sketch; with b
+// (exact only) the scores of diag(scale)·[A | b].
 #include <napi.h>
 
 #include <algorithm>
@@ -18,7 +19,7 @@ namespace sketchmax {
 namespace {
 
 constexpr double kMaxDim = 9007199254740991.0;
-constexpr size_t kArgs = 11;
+constexpr size_t kArgs = 11;  // and an optional b
 const char* const kOutOfMemory = "sketchmax.leverageScores: out of memory for the work space";
 
 [[noreturn]] void fail(Napi::Env env, const std::string& what) {
@@ -49,6 +50,7 @@ struct LeverageCall {
   const KernelTable* kernels;
   const double* A;
   const double* scale;
+  const double* b;
   size_t n, d;
   LeverageOptions options;
   Napi::Float64Array tau;  // valid in the calling scope only
@@ -57,7 +59,9 @@ struct LeverageCall {
 
 LeverageCall unpack(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != kArgs) throw Napi::TypeError::New(env, "sketchmax.leverageScores: expected 11 arguments");
+  if (info.Length() != kArgs && info.Length() != kArgs + 1) {
+    throw Napi::TypeError::New(env, "sketchmax.leverageScores: expected 11 or 12 arguments");
+  }
   LeverageCall c;
   c.n = whole(env, info[1], "n", kMaxDim);
   c.d = whole(env, info[2], "d", kMaxDim);
@@ -72,6 +76,9 @@ LeverageCall unpack(const Napi::CallbackInfo& info) {
   o.jl_columns = whole(env, info[8], "jlColumns", kMaxDim);
   o.nnz_per_column = whole(env, info[9], "nnzPerColumn", kMaxDim);
   o.threads = std::max(1u, static_cast<unsigned>(whole(env, info[10], "threads", 4096)));
+  const bool has_b = info.Length() > kArgs && !info[kArgs].IsNull() && !info[kArgs].IsUndefined();
+  c.b = has_b ? doubles(env, info[kArgs], "b", c.n) : nullptr;
+  if (c.b && (o.method != LeverageMethod::kExact || c.n <= c.d)) fail(env, "b needs the exact method and n > d");
   if (o.method == LeverageMethod::kApproximate && o.sketch_rows < c.n) {
     if (o.sketch_rows < c.d || o.sketch_rows == 0) fail(env, "sketchRows must be >= d");
     if (o.nnz_per_column == 0 || o.nnz_per_column > o.sketch_rows) fail(env, "nnzPerColumn must be in [1, sketchRows]");
@@ -84,7 +91,7 @@ LeverageCall unpack(const Napi::CallbackInfo& info) {
 
 // Runs the driver; false when it ran out of memory.
 bool compute(const LeverageCall& c, size_t* rank) {
-  return leverage_scores(*c.kernels, c.A, c.n, c.d, c.scale, c.options, c.tau_data, rank) == kLeverageOk;
+  return leverage_scores(*c.kernels, c.A, c.b, c.n, c.d, c.scale, c.options, c.tau_data, rank) == kLeverageOk;
 }
 
 Napi::Object result_object(Napi::Env env, Napi::Float64Array tau, size_t rank) {
@@ -101,8 +108,8 @@ Napi::Value LeverageScores(const Napi::CallbackInfo& info) {
   return result_object(info.Env(), c.tau, rank);
 }
 
-// On the libuv pool. The references keep A, scale and tau alive until the promise settles; callers
-// must not transfer or write A or scale meanwhile.
+// On the libuv pool. The references keep A, scale, b and tau alive until the promise settles; callers
+// must not transfer or write A, scale or b meanwhile.
 class LeverageWorker : public Napi::AsyncWorker {
  public:
   LeverageWorker(const Napi::CallbackInfo& info, const LeverageCall& call)
@@ -112,6 +119,7 @@ class LeverageWorker : public Napi::AsyncWorker {
         a_(Napi::Persistent(info[0].As<Napi::Object>())),
         tau_(Napi::Persistent(call.tau)) {
     if (!info[3].IsNull()) scale_ = Napi::Persistent(info[3].As<Napi::Object>());
+    if (call.b) b_ = Napi::Persistent(info[kArgs].As<Napi::Object>());
   }
 
   Napi::Promise promise() { return deferred_.Promise(); }
@@ -125,7 +133,7 @@ class LeverageWorker : public Napi::AsyncWorker {
  private:
   LeverageCall call_;
   Napi::Promise::Deferred deferred_;
-  Napi::ObjectReference a_, scale_;
+  Napi::ObjectReference a_, scale_, b_;
   Napi::Reference<Napi::Float64Array> tau_;
   size_t rank_ = 0;
 };

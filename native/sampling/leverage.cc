@@ -1,6 +1,7 @@
 // leverage_scores (leverage.h): exact scores from a TSQR of diag(scale)·A, then a pivoted QR of its
 // small R; approximate scores (DMMW12) from a pivoted QR of a sparse-sign sketch and a Gaussian JL
-// matrix. The per-row work runs in the ISA's solve_norms_rows / product_norms_rows kernels.
+// matrix (no JL matrix when it would have at least as many columns as the rank); exact scores of
+// [A | b] from A and b without forming [A | b]. The per-row work runs in the ISA's solve_norms_rows / product_norms_rows kernels.
 #include "sampling/leverage.h"
 
 #include <algorithm>
@@ -45,22 +46,75 @@ void apply_scale(const double* scale, size_t begin, size_t rows, double* tau) {
   for (size_t i = begin; i < begin + rows; ++i) tau[i] = scale[i] == 0.0 ? 0.0 : scale[i] * scale[i] * tau[i];
 }
 
-// τ_i = s_i²·‖R₁₁⁻ᵀ·(a_i)_{P_r}‖²; R₁₁ and P from the pivoted QR of B's R with B's rank tolerance.
-size_t exact(const KernelTable& kt, const double* A, size_t n, size_t d, const double* scale, unsigned threads,
-             double* tau) {
-  const std::vector<double> Rc = tsqr_rc_scaled(kt.dense, A, nullptr, scale, n, d, threads);
-  const HouseholderQr f = qr_householder(Rc.data(), d, d, d + 1, true, n);
+// Rows of the gather buffer for [a_i | b_i] (a few hundred KB at d = 50).
+constexpr size_t kGatherRows = 256;
+
+// The r x r upper-triangular R₁₁ (row-major) of a pivoted factor.
+std::vector<double> leading_block(const HouseholderQr& f) {
   const size_t r = f.rank;
-  if (r == 0) return 0;
   std::vector<double> R11(r * r, 0.0);
   for (size_t i = 0; i < r; ++i)
     for (size_t j = i; j < r; ++j) R11[i * r + j] = f.qr[j * f.n + i];
+  return R11;
+}
+
+// τ_i = s_i²·‖R⁻ᵀ·(x_i)_P‖² for every row x_i of A (b null) or of [A | b] (gathered block by block,
+// never copied whole); R (r x r, row-major upper triangular) and the r column indices P.
+void solve_rows(const KernelTable& kt, const std::vector<double>& R, const uint32_t* cols, const double* A,
+                const double* b, size_t n, size_t d, const double* scale, unsigned threads, double* tau) {
+  const size_t r = static_cast<size_t>(std::sqrt(static_cast<double>(R.size())) + 0.5), D = d + 1;
   const auto solve = kt.dense.solve_norms_rows;
-  for_row_blocks(n, r * (kNormsGroupRows + 1), threads, [&](size_t begin, size_t rows, double* work) {
-    solve(rows, r, R11.data(), r, A + begin * d, d, f.perm.data(), work, tau + begin);
+  const size_t solve_work = r * (kNormsGroupRows + 1);
+  for_row_blocks(n, solve_work + (b ? kGatherRows * D : 0), threads, [&](size_t begin, size_t rows, double* work) {
+    if (!b) {
+      solve(rows, r, R.data(), r, A + begin * d, d, cols, work, tau + begin);
+    } else {
+      double* ab = work + solve_work;
+      for (size_t g = begin; g < begin + rows; g += kGatherRows) {
+        const size_t count = std::min(kGatherRows, begin + rows - g);
+        for (size_t i = 0; i < count; ++i) {
+          std::copy_n(A + (g + i) * d, d, ab + i * D);
+          ab[i * D + d] = b[g + i];
+        }
+        solve(count, r, R.data(), r, ab, D, cols, work, tau + g);
+      }
+    }
     apply_scale(scale, begin, rows, tau);
   });
-  return r;
+}
+
+// ‖diag(scale)·(b − A·x)‖ for the minimum-norm least-squares x of diag(scale)·(A·x ≈ b), from the
+// TSQR's [R | c] (row-major d x (d + 1)).
+double scaled_residual(const KernelTable& kt, const std::vector<double>& Rc, const double* A, const double* b,
+                       size_t n, size_t d, const double* scale, unsigned threads) {
+  const HouseholderQr f = qr_householder(Rc.data(), d, d, d + 1, true, n);
+  std::vector<double> c(d), x(d), r(n);
+  for (size_t i = 0; i < d; ++i) c[i] = Rc[i * (d + 1) + d];
+  qr_solve(f, c.data(), x.data());
+  matvec(kt.dense, A, n, d, x.data(), r.data(), threads);
+  for (size_t i = 0; i < n; ++i) r[i] = (scale ? scale[i] : 1.0) * (b[i] - r[i]);
+  return norm2(r.data(), n);
+}
+
+// Exact scores: R₁₁ and P from the pivoted QR of the TSQR's R with B's rank tolerance, B =
+// diag(scale)·A. With b, B = diag(scale)·[A | b] without an n x (d + 1) copy: its R is the triangle
+// [[R, c], [0, ρ]] from the TSQR of diag(scale)·A with right-hand side diag(scale)·b and the
+// residual norm ρ (what a TSQR of the copy would put in the corner).
+size_t exact(const KernelTable& kt, const double* A, const double* b, size_t n, size_t d, const double* scale,
+             unsigned threads, double* tau) {
+  const std::vector<double> Rc = tsqr_rc_scaled(kt.dense, A, b, scale, n, d, threads);
+  HouseholderQr f;
+  if (!b) {
+    f = qr_householder(Rc.data(), d, d, d + 1, true, n);
+  } else {
+    const size_t D = d + 1;
+    std::vector<double> T(D * D, 0.0);
+    for (size_t i = 0; i < d; ++i) std::copy_n(Rc.begin() + i * D, D, T.begin() + i * D);
+    T[d * D + d] = scaled_residual(kt, Rc, A, b, n, d, scale, threads);
+    f = qr_householder(T.data(), D, D, D, true, n);
+  }
+  if (f.rank > 0) solve_rows(kt, leading_block(f), f.perm.data(), A, b, n, d, scale, threads, tau);
+  return f.rank;
 }
 
 // S·diag(scale)·A (m x d) into out: the sparse-sign sketch accumulated over chunks of scaled rows,
@@ -105,7 +159,8 @@ std::vector<double> jl_solve(const HouseholderQr& f, const uint32_t key[2], size
   return G;
 }
 
-// τ̃_i = s_i²·‖(a_i)_{P_r}·G‖², R₁₁ and P from the pivoted QR of S·B (of B when m >= n).
+// τ̃_i = s_i²·‖(a_i)_{P_r}·G‖², R₁₁ and P from the pivoted QR of S·B (of B when m >= n); when
+// k >= r, τ̃_i = s_i²·‖R₁₁⁻ᵀ·(a_i)_{P_r}‖² instead (cheaper, and only the sketch approximates).
 size_t approximate(const KernelTable& kt, const double* A, size_t n, size_t d, const double* scale,
                    const LeverageOptions& o, double* tau) {
   const size_t m = o.sketch_rows, k = o.jl_columns;
@@ -129,6 +184,10 @@ size_t approximate(const KernelTable& kt, const double* A, size_t n, size_t d, c
   }
   const size_t r = f.rank;
   if (r == 0) return 0;
+  if (k >= r) {  // the JL step would not reduce the dimension: exact norms against the sketch's R
+    solve_rows(kt, leading_block(f), f.perm.data(), A, nullptr, n, d, scale, o.threads, tau);
+    return r;
+  }
   const std::vector<double> G = jl_solve(f, o.key, k);
   const auto product = kt.dense.product_norms_rows;
   for_row_blocks(n, r * (kNormsGroupRows + 1), o.threads, [&](size_t begin, size_t rows, double* work) {
@@ -140,16 +199,22 @@ size_t approximate(const KernelTable& kt, const double* A, size_t n, size_t d, c
 
 }  // namespace
 
-LeverageStatus leverage_scores(const KernelTable& kernels, const double* A, size_t n, size_t d, const double* scale,
-                               const LeverageOptions& options, double* tau, size_t* rank) {
+LeverageStatus leverage_scores(const KernelTable& kernels, const double* A, const double* b, size_t n, size_t d,
+                               const double* scale, const LeverageOptions& options, double* tau, size_t* rank) {
   std::fill(tau, tau + n, 0.0);
   *rank = 0;
   if (n == 0 || d == 0) return kLeverageOk;
   LeverageOptions o = options;
   o.threads = std::max(1u, o.threads);
   try {
-    *rank = o.method == LeverageMethod::kExact ? exact(kernels, A, n, d, scale, o.threads, tau)
-                                               : approximate(kernels, A, n, d, scale, o, tau);
+    switch (o.method) {
+      case LeverageMethod::kExact:
+        *rank = exact(kernels, A, b, n, d, scale, o.threads, tau);
+        break;
+      case LeverageMethod::kApproximate:
+        *rank = approximate(kernels, A, n, d, scale, o, tau);
+        break;
+    }
     return kLeverageOk;
   } catch (...) {  // std::bad_alloc, or std::length_error for sizes no allocation could hold
     return kLeverageOutOfMemory;

@@ -32,11 +32,13 @@ struct LeverageOptions {
 enum LeverageStatus { kLeverageOk = 0, kLeverageOutOfMemory = 1 };
 
 // tau (n entries) = the leverage scores of diag(scale)·A for row-major A (n x d, finite; scale null
-// for the identity), *rank = the numerical rank r of the QR they come from. A zero row or a zero
-// scale gets exactly 0. The caller validated everything (n >= d; for a sketch, d <= m and
-// 1 <= nnz_per_column <= m). On kLeverageOutOfMemory tau and rank are unspecified.
-LeverageStatus leverage_scores(const KernelTable& kernels, const double* A, size_t n, size_t d, const double* scale,
-                               const LeverageOptions& options, double* tau, size_t* rank);
+// for the identity), *rank = the numerical rank r of the QR they come from. With b (n entries,
+// finite; exact method only) the scores are those of diag(scale)·[A | b], n x (d + 1), computed
+// without forming it (needs n >= d + 1). A zero row or a zero scale gets exactly 0. The caller
+// validated everything (n >= d; for a sketch, d <= m and 1 <= nnz_per_column <= m). On
+// kLeverageOutOfMemory tau and rank are unspecified.
+LeverageStatus leverage_scores(const KernelTable& kernels, const double* A, const double* b, size_t n, size_t d,
+                               const double* scale, const LeverageOptions& options, double* tau, size_t* rank);
 
 }  // namespace sketchmax
 

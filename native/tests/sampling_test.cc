@@ -140,7 +140,7 @@ struct Run {
 Run run(const KernelTable& kt, const std::vector<double>& A, size_t n, size_t d, const double* scale,
         LeverageOptions o) {
   Run out{std::vector<double>(n, -1.0), 12345};
-  check(leverage_scores(kt, A.data(), n, d, scale, o, out.tau.data(), &out.rank) == kLeverageOk, "leverage status");
+  check(leverage_scores(kt, A.data(), nullptr, n, d, scale, o, out.tau.data(), &out.rank) == kLeverageOk, "leverage status");
   return out;
 }
 
@@ -260,9 +260,13 @@ void test_approximate(const KernelTable& kt) {
   struct Shape {
     size_t n, d, m, k;
     bool scaled;
+    double bound;  // max |τ̃/τ − 1|
   };
-  for (Shape sh : {Shape{300, 5, 300, 6000, false}, Shape{400, 4, 400, 6000, true}, Shape{20000, 6, 1500, 3000, false},
-                   Shape{50000, 10, 2600, 800, true}}) {
+  // k >= d: row solves against the sketch's R; the last shape (k < d) takes the JL step, whose
+  // 100 columns give a looser bound (relative s.d. √(2/k) ≈ 0.14 per row).
+  for (Shape sh : {Shape{300, 5, 300, 6000, false, 0.5}, Shape{400, 4, 400, 6000, true, 0.5},
+                   Shape{20000, 6, 1500, 3000, false, 0.5}, Shape{50000, 10, 2600, 800, true, 0.5},
+                   Shape{3000, 120, 2500, 100, true, 0.9}}) {
     const size_t n = sh.n, d = sh.d;
     std::vector<double> A = gaussian(n * d, 3 * n + d);
     std::fill(A.begin() + d, A.begin() + 2 * d, 0.0);  // a zero row
@@ -286,7 +290,7 @@ void test_approximate(const KernelTable& kt) {
         worst = std::max(worst, std::fabs(a1.tau[i] / e.tau[i] - 1));
       }
     }
-    check(worst < 0.5, "approximate within 1 ± 0.5 of exact", worst, 0.5);
+    check(worst < sh.bound, "approximate within 1 ± bound of exact", worst, sh.bound);
     // With a scale: the same as the scaled matrix without one (the sketch of the same rows).
     if (scale) {
       std::vector<double> B = A;
@@ -303,6 +307,45 @@ void test_approximate(const KernelTable& kt) {
 
 }  // namespace
 
+// The exact scores of [A | b] from A and b equal those of the copy [A | b] (rank included), for b
+// off col(A), in col(A) and zero, with and without a row scale; threads do not change a bit.
+void test_augmented(const KernelTable& kt) {
+  const size_t n = 5000, d = 12, D = d + 1;
+  const std::vector<double> A = gaussian(n * d, 77);
+  std::vector<double> noisy = gaussian(n, 78), in_range(n, 0.0), zero(n, 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < d; ++j) in_range[i] += double(j + 1) * A[i * d + j];
+  std::vector<double> s = gaussian(n, 79);
+  for (size_t i = 0; i < n; i += 4) s[i] = 0.0;
+  for (const std::vector<double>* b : {&noisy, &in_range, &zero}) {
+    std::vector<double> M(n * D);
+    for (size_t i = 0; i < n; ++i) {
+      std::copy_n(A.begin() + i * d, d, M.begin() + i * D);
+      M[i * D + d] = (*b)[i];
+    }
+    for (const double* scale : {static_cast<const double*>(nullptr), static_cast<const double*>(s.data())}) {
+      const Run want = run(kt, M, n, D, scale, exact_options(2));
+      Run got1{std::vector<double>(n, -1.0), 0}, got2{std::vector<double>(n, -1.0), 0};
+      check(leverage_scores(kt, A.data(), b->data(), n, d, scale, exact_options(1), got1.tau.data(), &got1.rank) ==
+                kLeverageOk, "augmented status");
+      check(leverage_scores(kt, A.data(), b->data(), n, d, scale, exact_options(2), got2.tau.data(), &got2.rank) ==
+                kLeverageOk, "augmented status");
+      const size_t rank = b == &noisy ? D : d;
+      check(got1.rank == rank && want.rank == rank, "augmented rank", double(got1.rank), double(rank));
+      check(same_bits(got1.tau.data(), got2.tau.data(), n), "augmented threads");
+      double worst = 0;
+      for (size_t i = 0; i < n; ++i) {
+        if (want.tau[i] == 0.0) {
+          check(got1.tau[i] == 0.0, "augmented zero score", got1.tau[i], 0.0);
+          continue;
+        }
+        worst = std::max(worst, std::fabs(got1.tau[i] - want.tau[i]) / want.tau[i]);
+      }
+      check(worst <= 1e-10, "augmented = copy", worst, 1e-10);
+    }
+  }
+}
+
 int main(int argc, char** argv) {
   Isa isa;
   int exit_code = 0;
@@ -313,6 +356,7 @@ int main(int argc, char** argv) {
   test_known_answers(kt);
   test_exact(kt);
   test_approximate(kt);
+  test_augmented(kt);
   std::printf("%s: %s\n", isa_name(isa), g_failures ? "FAILED" : "ok");
   return g_failures ? 1 : 0;
 }

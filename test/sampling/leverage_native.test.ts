@@ -1,7 +1,9 @@
 // The native leverage driver (native/sampling/leverage.cc, binding leverageScores[Async]) against the
 // TypeScript reference of lib/sampling/leverage.ts, on every ISA this CPU runs: 'exact' within 1e-10
 // relative of exactLeverage (tiny scores included), 'approximate' within 1e-9 of the TypeScript
-// 'approximate' with the same key and sizes; async = sync and threads 1 = threads 2, bit for bit.
+// 'approximate' with the same key and sizes (both branches: with and without the JL step); the
+// scores of [A | b] from A and b equal those of the copy; async = sync and threads 1 = threads 2, bit
+// for bit.
 import { nativeBinding, setIsa } from '../../lib/backend';
 import { seedToKey } from '../../lib/random/philox';
 import { approximateSizes, exactLeverage, leverageScoresJs, SKETCH_NNZ } from '../../lib/sampling/leverage';
@@ -90,10 +92,12 @@ function applyScale(A: Matrix & { data: Float64Array }, scale: Float64Array | nu
       expect(setIsa(isa)).toBe(isa);
     });
 
+    // 400 x 100 at ε = 0.9 takes the JL step (k = 89 < d); the others solve against the sketch's R.
     describe.each([
-      [1500, 12],
-      [300, 40],
-    ])('n=%i d=%i', (n, d) => {
+      [1500, 12, 0.5],
+      [300, 40, 0.5],
+      [400, 100, 0.9],
+    ])('n=%i d=%i', (n, d, epsilon) => {
       for (const c of cases(n, d)) {
         test(`exact: ${c.name}`, async () => {
           expect(b.isa()).toBe(isa);
@@ -110,10 +114,10 @@ function applyScale(A: Matrix & { data: Float64Array }, scale: Float64Array | nu
         });
 
         test(`approximate: ${c.name}`, async () => {
-          const epsilon = 0.5;
           for (const seed of [0, 12345678901234567890n]) {
             const [k0, k1] = seedToKey('leverageScores', seed);
             const { sketchRows, jlColumns } = approximateSizes(n, d, epsilon);
+            expect(jlColumns < d).toBe(d === 100); // which branch this case tests
             const want = leverageScoresJs(applyScale(c.A, c.scale), { method: 'approximate', epsilon, seed });
             const args = [c.A.data, n, d, c.scale, APPROXIMATE, k0, k1, sketchRows, jlColumns, SKETCH_NNZ] as const;
             const one = b.leverageScores(...args, 1);
@@ -124,6 +128,39 @@ function applyScale(A: Matrix & { data: Float64Array }, scale: Float64Array | nu
             expect(bits(later.tau).equals(bits(one.tau))).toBe(true);
           }
         });
+      }
+    });
+  });
+
+  describe.each(isas)('%s: exact scores of [A | b] from A and b (no copy)', (isa) => {
+    const n = 900;
+    const d = 9;
+    const A = scaledRows(n, d, 11, (i) => (i % 97 === 3 ? 1e3 : 1));
+    const rng = new Rng(12);
+    const noisy = Float64Array.from({ length: n }, () => tan(PI * (rng.next() - 0.5)));
+    const inRange = new Float64Array(n); // b = A·(1, 2, ..., d): in col(A), so rank stays d
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) inRange[i] += (j + 1) * A.data[i * d + j];
+    const scale = Float64Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : 0.1 + 3 * rng.next()));
+    const bs: Array<[string, Float64Array]> = [
+      ['Cauchy b', noisy],
+      ['b in col(A)', inRange],
+      ['b = 0', new Float64Array(n)],
+    ];
+    test.each(bs)('%s, with and without a row scale: = exactLeverage of the copy [A | b] to 1e-10', async (_name, bv) => {
+      expect(setIsa(isa)).toBe(isa);
+      const M = new Float64Array(n * (d + 1));
+      for (let i = 0; i < n; i++) {
+        M.set(A.data.subarray(i * d, i * d + d), i * (d + 1));
+        M[i * (d + 1) + d] = bv[i];
+      }
+      for (const sc of [null, scale]) {
+        const want = exactLeverage(M, n, d + 1, sc);
+        const one = b.leverageScores(A.data, n, d, sc, EXACT, 0, 0, 0, 0, 0, 1, bv);
+        const later = await b.leverageScoresAsync(A.data, n, d, sc, EXACT, 0, 0, 0, 0, 0, 2, bv);
+        expect(one.rank).toBe(want.rank);
+        expect(one.rank).toBe(bv === noisy ? d + 1 : d);
+        expect(worstRelative(one.tau, want.tau)).toBeLessThanOrEqual(1e-10);
+        expect(bits(later.tau).equals(bits(one.tau))).toBe(true);
       }
     });
   });
@@ -145,7 +182,10 @@ function applyScale(A: Matrix & { data: Float64Array }, scale: Float64Array | nu
     expect(name(() => raw(A, 3, 2, null, 2, 0, 0, 0, 0, 0, 1))).toMatch(/^RangeError: .*method out of range/);
     expect(name(() => raw(A, 3, 2, null, 1, 0, 0, 1, 4, 1, 1))).toMatch(/^RangeError: .*sketchRows must be >= d/);
     expect(name(() => raw(A, 3, 2, null, 1, 0, 0, 2, 4, 3, 1))).toMatch(/^RangeError: .*nnzPerColumn must be in/);
-    expect(name(() => raw(A, 3, 2))).toMatch(/^TypeError: .*expected 11 arguments/);
+    expect(name(() => raw(A, 3, 2))).toMatch(/^TypeError: .*expected 11 or 12 arguments/);
+    expect(name(() => raw(A, 3, 2, null, 0, 0, 0, 0, 0, 0, 1, new Float64Array(2)))).toMatch(/^RangeError: .*b has the wrong length/);
+    expect(name(() => raw(A, 3, 2, null, 1, 0, 0, 3, 8, 1, 1, new Float64Array(3)))).toMatch(/^RangeError: .*b needs the exact method and n > d/);
+    expect(name(() => raw(new Float64Array(4), 2, 2, null, 0, 0, 0, 0, 0, 0, 1, new Float64Array(2)))).toMatch(/^RangeError: .*b needs the exact method and n > d/);
     const empty = b.leverageScores(new Float64Array(0), 0, 0, null, EXACT, 0, 0, 0, 0, 0, 1);
     expect(empty.tau.length).toBe(0);
     expect(empty.rank).toBe(0);

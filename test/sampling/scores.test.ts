@@ -6,7 +6,8 @@
 // row norms give τ. Lewis weights are checked against their defining fixed point w_i =
 // τ_i(W^{1/2−1/p}A) with that reference τ, not with the library's own residual only.
 import { lewisWeightsJs } from '../../lib/sampling/lewis';
-import { approximateSizes, leverageScoresJs } from '../../lib/sampling/leverage';
+import { approximateSizes, leverageScoresJs, SKETCH_NNZ } from '../../lib/sampling/leverage';
+import { sketchJs } from '../../lib/sketch/sketch_js';
 import type { Matrix } from '../../lib/sketch/matrix';
 import { argMessage, expectError } from '../helpers/errors';
 import { Rng } from '../helpers/prng';
@@ -112,6 +113,29 @@ function scaledReferenceLeverage(A: Matrix, w: Float64Array, p: number): Float64
   return referenceLeverage({ data, rows: n, cols: d }).tau;
 }
 
+/** The inverse of a small symmetric positive definite matrix by Gauss–Jordan elimination. */
+function invertSpd(G: Float64Array, d: number): Float64Array {
+  const M = Float64Array.from(G);
+  const I = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) I[i * d + i] = 1;
+  for (let c = 0; c < d; c++) {
+    const piv = M[c * d + c];
+    for (let j = 0; j < d; j++) {
+      M[c * d + j] /= piv;
+      I[c * d + j] /= piv;
+    }
+    for (let r = 0; r < d; r++) {
+      if (r === c) continue;
+      const f = M[r * d + c];
+      for (let j = 0; j < d; j++) {
+        M[r * d + j] -= f * M[c * d + j];
+        I[r * d + j] -= f * I[c * d + j];
+      }
+    }
+  }
+  return I;
+}
+
 const N = 2000;
 const D = 10;
 const GA = gaussianMatrix(N, D, 501);
@@ -209,11 +233,47 @@ describe('leverageScoresJs approximate', () => {
   });
 
   test('reproducible from the seed (number or bigint), different seeds differ, default seed 0', () => {
-    const A = { data: GA.data.subarray(0, 400 * D), rows: 400, cols: D };
+    const A = GA; // 2000 rows: the sketch (640 rows) is smaller than A, so the seed matters
     const a = leverageScoresJs(A, { method: 'approximate', seed: 7 });
     expect(leverageScoresJs(A, { method: 'approximate', seed: 7n })).toEqual(a);
     expect(leverageScoresJs(A, { method: 'approximate', seed: 8 })).not.toEqual(a);
     expect(leverageScoresJs(A, { method: 'approximate' })).toEqual(leverageScoresJs(A, { method: 'approximate', seed: 0 }));
+  });
+
+  test('d above the JL columns k (the JL step runs): 600 x 120, ε = 0.9, every row within 1 ± ε on >= 9 of 10 seeds', () => {
+    const n = 600;
+    const d = 120;
+    const A = gaussianMatrix(n, d, 510);
+    expect(approximateSizes(n, d, 0.9).jlColumns).toBeLessThan(d);
+    const exact = leverageScoresJs(A);
+    let good = 0;
+    for (let seed = 0; seed < 10; seed++) {
+      const approx = leverageScoresJs(A, { method: 'approximate', epsilon: 0.9, seed });
+      let ok = true;
+      for (let i = 0; i < n; i++) ok &&= abs(approx[i] / exact[i] - 1) <= 0.9;
+      if (ok) good++;
+    }
+    expect(good).toBeGreaterThanOrEqual(9);
+  });
+
+  test('k >= rank: the JL step is skipped and τ̃_i = ‖R⁻ᵀa_i‖² for the R of the sketch S·A', () => {
+    const n = 4000;
+    const A = mmyProblem(n, 4, 1, 511).A;
+    const d = A.cols;
+    const { sketchRows, jlColumns } = approximateSizes(n, d, 0.5);
+    expect(sketchRows).toBeLessThan(n);
+    expect(jlColumns).toBeGreaterThanOrEqual(d);
+    const S = sketchJs('test', A, null, { kind: 'sparse-sign', rows: sketchRows, seed: 4, nnzPerColumn: SKETCH_NNZ });
+    // Reference: solve against S·A's Gram matrix in float64 (RᵀR = (SA)ᵀSA, so ‖R⁻ᵀa‖² = aᵀ((SA)ᵀSA)⁻¹a).
+    const G = new Float64Array(d * d);
+    for (let k = 0; k < sketchRows; k++) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) G[i * d + j] += S[k * d + i] * S[k * d + j];
+    const Ginv = invertSpd(G, d);
+    const approx = leverageScoresJs(A, { method: 'approximate', seed: 4 });
+    for (let r = 0; r < n; r += 7) {
+      let t = 0;
+      for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) t += A.data[r * d + i] * Ginv[i * d + j] * A.data[r * d + j];
+      expect(abs(approx[r] - t)).toBeLessThanOrEqual(1e-9 * t);
+    }
   });
 
   test('rank-deficient: Σ τ̃ is close to the rank and the scores stay finite', () => {
