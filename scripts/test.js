@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: build dist/ (worker and child-process tests load it), type-check lib and tests, then run
-// every jest suite twice: with the native backend, and with SKETCHMAX_BACKEND=js (the TypeScript
+// `npm test`: build dist/ (worker and child-process tests load it), type-check lib and tests, build
+// the C API consumer addon (scripts/build-consumer.js), then run every jest suite twice: with the native backend, and with SKETCHMAX_BACKEND=js (the TypeScript
 // fallback). Prints one closing line `N passed, N failed` summed over both runs and writes it to
 // test-results/jest-summary.json. `--js-only` runs only the second pass.
 'use strict';
@@ -23,6 +23,10 @@ const tsc = require.resolve('typescript/bin/tsc');
 const jest = require.resolve('jest/bin/jest');
 let ok = run('build dist/', process.execPath, [tsc, '-p', 'tsconfig.build.json']);
 ok = run('type-check lib/ and test/', process.execPath, [tsc, '-p', 'tsconfig.json']) && ok;
+// The consumer addon (test/consumer, C API from C++) from the packed tarball; its jest suite fails
+// when this build did (unless no compiler exists at all: then neither addon is built and it skips).
+const consumerBuilt = run('build test/consumer against the packed tarball', process.execPath, [path.join(__dirname, 'build-consumer.js')]);
+if (!consumerBuilt) console.log('the consumer build failed: test/consumer/consumer.test.ts will report it');
 
 const passes = jsOnly ? [['js', { SKETCHMAX_BACKEND: 'js' }]] : [['native', {}], ['js', { SKETCHMAX_BACKEND: 'js' }]];
 let passed = 0;
