@@ -9,6 +9,10 @@
 //   sampling        lp row sampling (issue 5): quality p = 1, rows needed p = 3/4, speed 1,000,000 x 50,
 //                   leverage exact vs approximate; bench-results/sampling[-quick].{json,md,svg} and, from
 //                   a full run with the public API, docs/bench/sampling.md + docs/bench/sampling_*.svg
+//   --sampling-parts=quality,highP,...  only those parts of the sampling section (e.g. to repeat the
+//                   quality targets with SKETCHMAX_BACKEND=js or SKETCHMAX_ISA=scalar): writes
+//                   bench-results/sampling-<parts>-<backend>-<isa>.{json,md,svg} and, without
+//                   --quick, the same report under docs/bench/
 // The last three write bench-results/lstsq.{json,md} (with a suffix naming the sections when not all
 // three ran) and, from a full run of all three with the native solver, docs/bench/lstsq.md.
 //   node scripts/bench/index.js                    full run (softmax ~10 minutes, lstsq ~10 minutes, 2 cores)
@@ -115,13 +119,14 @@ const LSTSQ_QUICK = {
 
 const SECTIONS = ['softmax', 'lstsq', 'sketch', 'lstsq-accuracy', 'sampling'];
 const LSTSQ_SECTIONS = ['lstsq', 'sketch', 'lstsq-accuracy'];
+const SAMPLING_PARTS = ['quality', 'highP', 'leverage', 'speed', 'lewisBig'];
 
 function usage() {
-  return `usage: node scripts/bench/index.js [--quick] [--only=${SECTIONS.join('|')}[,...]]\n`;
+  return `usage: node scripts/bench/index.js [--quick] [--only=${SECTIONS.join('|')}[,...]] [--sampling-parts=${SAMPLING_PARTS.join('|')}[,...]]\n`;
 }
 
 function parseArgs(argv) {
-  const args = { quick: false, only: SECTIONS, argv };
+  const args = { quick: false, only: SECTIONS, argv, samplingParts: null };
   for (const a of argv) {
     if (a === '--quick') args.quick = true;
     else if (a.startsWith('--only=')) {
@@ -129,10 +134,15 @@ function parseArgs(argv) {
       const bad = list.filter((x) => !SECTIONS.includes(x));
       if (bad.length || !list.length) throw new Error(`unknown section in ${a} (known: ${SECTIONS.join(', ')})`);
       args.only = SECTIONS.filter((x) => list.includes(x));
+    } else if (a.startsWith('--sampling-parts=')) {
+      const list = a.slice(17).split(',').filter(Boolean);
+      const bad = list.filter((x) => !SAMPLING_PARTS.includes(x));
+      if (bad.length || !list.length) throw new Error(`unknown part in ${a} (known: ${SAMPLING_PARTS.join(', ')})`);
+      args.samplingParts = SAMPLING_PARTS.filter((x) => list.includes(x));
     } else if (a === '--help' || a === '-h') {
       process.stdout.write(usage());
       process.exit(0);
-    } else throw new Error(`unknown argument ${a} (known: --quick, --only=..., --help)`);
+    } else throw new Error(`unknown argument ${a} (known: --quick, --only=..., --sampling-parts=..., --help)`);
   }
   return args;
 }

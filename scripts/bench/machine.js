@@ -34,7 +34,9 @@ function loadLibrary() {
   // An ISA is runnable when setIsa keeps it; otherwise the addon fell back to another one.
   const isas = binding ? ISA_ORDER.filter((isa) => sketchmax.setIsa(isa) === isa) : [];
   const skippedIsas = binding ? ISA_ORDER.filter((isa) => !isas.includes(isa)) : ISA_ORDER;
-  if (binding) sketchmax.setIsa(bestIsa);
+  // Back to the ISA the run asked for (SKETCHMAX_ISA, when this CPU runs it), else the best.
+  const requested = process.env.SKETCHMAX_ISA;
+  if (binding) sketchmax.setIsa(requested && isas.includes(requested) ? requested : bestIsa);
   return { sketchmax, binding, loadError: loaded.loadError || null, isas, skippedIsas, bestIsa };
 }
 

@@ -711,14 +711,16 @@ async function runSampling(lib, args, progress) {
   for (const n of api.notes) progress(n);
   const start = Date.now();
   const loadStart = os.loadavg()[0];
-  const base = `sampling${args.quick ? '-quick' : ''}`;
+  const parts = args.samplingParts ?? ['quality', 'highP', 'leverage', 'speed', 'lewisBig'];
+  const partial = parts.length < 5;
+  const base = `sampling${args.quick ? '-quick' : ''}${partial ? `-${parts.join('-')}-${api.backend}-${lib.sketchmax.info().isa ?? 'ts'}` : ''}`;
   const results = { quick: args.quick, command: `npm run bench -- ${args.argv.join(' ')}`.trim(), config: cfg, machine: describe(lib), api: { source: api.source, notes: api.notes, public: api.public, backend: api.backend } };
   if (api.source) {
-    results.quality = runQuality(api, cfg, progress);
-    results.highP = runHighP(api, cfg, progress);
-    results.leverage = runLeverage(api, cfg, progress);
-    results.speed = runSpeed(api, cfg, progress);
-    results.lewisBig = runLewisBig(api, cfg, progress);
+    if (parts.includes('quality')) results.quality = runQuality(api, cfg, progress);
+    if (parts.includes('highP')) results.highP = runHighP(api, cfg, progress);
+    if (parts.includes('leverage')) results.leverage = runLeverage(api, cfg, progress);
+    if (parts.includes('speed')) results.speed = runSpeed(api, cfg, progress);
+    if (parts.includes('lewisBig')) results.lewisBig = runLewisBig(api, cfg, progress);
   }
   results.elapsedS = (Date.now() - start) / 1000;
   results.loadAvg = { start: loadStart, end: os.loadavg()[0] };
@@ -727,7 +729,10 @@ async function runSampling(lib, args, progress) {
   fs.mkdirSync(outDir, { recursive: true });
   const written = [];
   const svgs = charts(results);
-  const md = samplingMarkdown(results, toDocs ? 'sampling' : base);
+  // A full run of every part is the report docs/bench/sampling.md; a partial one (another backend or
+  // ISA, say) goes next to it under its own name.
+  const docBase = partial ? base : 'sampling';
+  const md = samplingMarkdown(results, toDocs ? docBase : base);
   fs.writeFileSync(path.join(outDir, `${base}.json`), JSON.stringify(results, (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v), 1));
   fs.writeFileSync(path.join(outDir, `${base}.md`), md);
   written.push(`bench-results/${base}.json`, `bench-results/${base}.md`);
@@ -738,11 +743,11 @@ async function runSampling(lib, args, progress) {
   if (toDocs) {
     const docs = path.join(ROOT, 'docs', 'bench');
     fs.mkdirSync(docs, { recursive: true });
-    fs.writeFileSync(path.join(docs, 'sampling.md'), md);
-    written.push('docs/bench/sampling.md');
+    fs.writeFileSync(path.join(docs, `${docBase}.md`), md);
+    written.push(`docs/bench/${docBase}.md`);
     for (const [name, svg] of Object.entries(svgs)) {
-      fs.writeFileSync(path.join(docs, `sampling_${name}.svg`), svg);
-      written.push(`docs/bench/sampling_${name}.svg`);
+      fs.writeFileSync(path.join(docs, `${docBase}_${name}.svg`), svg);
+      written.push(`docs/bench/${docBase}_${name}.svg`);
     }
   } else progress('docs/bench/sampling* left as they were: they take a full run with the public API');
   progress(`sampling done in ${results.elapsedS.toFixed(0)} s; wrote ${written.join(', ')}`);
