@@ -657,7 +657,11 @@ function* solvePIrls(P: Problem, x0: Float64Array, tol: number, maxIt: number): 
   return { x, objective: objective(P, x, new Float64Array(n)), iterations, converged };
 }
 
-/** argmin over α of Σ |ρ_i − α·u_i|^p (convex in α): bisection on the derivative's sign. */
+/**
+ * argmin over α of Σ |ρ_i − α·u_i|^p (convex in α): bisection on the derivative's sign, to 1e-15
+ * relative. A coarser stop (1e-6 before) let the rounding of pow decide where the bisection ended,
+ * so the C++ port (native/sampling/lp_regression.cc) drifted 1e-6 from these iterates.
+ */
 function lineSearch(rho: Float64Array, u: Float64Array, p: number): number {
   const slope = (a: number): number => {
     let s = 0;
@@ -671,7 +675,7 @@ function lineSearch(rho: Float64Array, u: Float64Array, p: number): number {
   let hi = 3;
   for (let k = 0; k < 60 && slope(hi) < 0; k++) [lo, hi] = [hi, 2 * hi];
   for (let k = 0; k < 60 && slope(lo) > 0; k++) [hi, lo] = [lo, 2 * lo];
-  for (let k = 0; k < 50 && hi - lo > 1e-6 * max(1, abs(hi)); k++) {
+  for (let k = 0; k < 100 && hi - lo > 1e-15 * max(1, abs(hi)); k++) {
     const mid = (lo + hi) / 2;
     if (slope(mid) > 0) hi = mid;
     else lo = mid;

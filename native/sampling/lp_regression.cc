@@ -424,7 +424,7 @@ LpResult solve_newton(const Problem& P, Vec x, double tol, size_t max_it, double
   return {f, iterations, converged};
 }
 
-// lineSearch: argmin over α of Σ |ρ_i − α·u_i|^p by bisection on the derivative's sign.
+// lineSearch: argmin over α of Σ |ρ_i − α·u_i|^p by bisection on the derivative's sign (to 1e-15).
 double line_search(const Vec& rho, const Vec& u, double p) {
   auto slope = [&](double a) {
     double s = 0;
@@ -443,7 +443,7 @@ double line_search(const Vec& rho, const Vec& u, double p) {
     hi = lo;
     lo = 2 * lo;
   }
-  for (int k = 0; k < 50 && hi - lo > 1e-6 * std::max(1.0, std::fabs(hi)); ++k) {
+  for (int k = 0; k < 100 && hi - lo > 1e-15 * std::max(1.0, std::fabs(hi)); ++k) {
     const double mid = (lo + hi) / 2;
     if (slope(mid) > 0)
       hi = mid;

@@ -178,9 +178,7 @@ function sameBits(a: Float32Array | Float64Array, b: Float32Array | Float64Array
       expect(got.converged).toBe(want.converged);
       // The same solves when both use the native TSQR; the TypeScript QR rounds differently.
       if (hasNative) expect(got.iterations).toBe(want.iterations);
-      // p-IRLS's line search resolves its step only to 1e-6 relative (lineSearch), so once pow rounds
-      // differently in C++ and V8 its iterates agree to about that; the objective still agrees to 1e-12.
-      expect(maxRelative(got.x, want.x)).toBeLessThanOrEqual(method === 'p-irls' ? 1e-5 : 1e-9);
+      expect(maxRelative(got.x, want.x)).toBeLessThanOrEqual(1e-9);
       expect(Math.abs(got.objective - want.objective)).toBeLessThanOrEqual(1e-12 * want.objective);
     });
 
