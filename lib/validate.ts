@@ -49,6 +49,13 @@ export function checkFloatArray(fn: string, arg: string, value: unknown): FloatA
   return a;
 }
 
+/** A Float32Array or Float64Array with one entry per row of A (`rows` of them). */
+export function checkRowVector(fn: string, arg: string, value: unknown, rows: number): FloatArray {
+  const a = checkFloatArray(fn, arg, value);
+  if (a.length !== rows) throw rangeError(fn, arg, `must have A.rows = ${rows} elements`, value);
+  return a;
+}
+
 /** An output array: same type and length as `x`; either exactly `x`'s memory or disjoint from it. */
 export function checkOut<T extends FloatArray>(fn: string, x: T, out: unknown): T {
   const kind = floatKind(x);

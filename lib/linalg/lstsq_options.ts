@@ -7,7 +7,7 @@ import { seedToKey } from '../random/philox';
 import { checkFinite, checkMatrix, type Matrix } from '../sketch/matrix';
 import type { SketchKind } from '../sketch/sketch_js';
 import type { Backend } from '../types';
-import { BACKENDS, checkEnum, checkFloatArray, checkOptions } from '../validate';
+import { BACKENDS, checkEnum, checkOptions, checkRowVector } from '../validate';
 
 const { ceil, floor, log, max, min } = Math;
 
@@ -220,8 +220,7 @@ export function resolveLstsq(
   const n = M.rows;
   const d = M.cols;
   if (n < d) throw rangeError(fn, 'A.rows', `must be at least A.cols = ${d} (underdetermined systems are not supported)`, n);
-  const bv = checkFloatArray(fn, 'b', b);
-  if (bv.length !== n) throw rangeError(fn, 'b', `must have A.rows = ${n} elements`, bv);
+  const bv = checkRowVector(fn, 'b', b, n);
   const opts = checkOptions<LstsqOptions>(fn, options, [...OPTION_KEYS, ...extraKeys]);
   const method = opts.method === undefined ? LSTSQ_DEFAULTS.method : checkEnum(fn, 'options.method', opts.method, METHODS);
   const seed = opts.seed ?? LSTSQ_DEFAULTS.seed;

@@ -42,7 +42,7 @@ import { rangeError, typeError } from '../errors';
 import { qrSolve } from '../linalg/qr';
 import { checkFinite, checkMatrix, type Matrix } from '../sketch/matrix';
 import { float64Data } from '../sketch/sketch';
-import { checkEnum, checkFloatArray, checkOptions } from '../validate';
+import { checkEnum, checkOptions, checkRowVector } from '../validate';
 
 const FN = 'lpRegression';
 const KNOWN = ['weights', 'tolerance', 'maxIterations', 'method'] as const;
@@ -150,8 +150,7 @@ export interface ResolvedLp {
 export function resolveLp<O extends LpRegressionOptions>(fn: string, A: unknown, b: unknown, p: unknown, options: unknown, extra: readonly string[] = []): { r: ResolvedLp; o: Partial<O> } {
   const o = checkOptions<O>(fn, options, [...KNOWN, ...extra]);
   const M = checkMatrix(fn, 'A', A);
-  const bb = checkFloatArray(fn, 'b', b);
-  if (bb.length !== M.rows) throw rangeError(fn, 'b', `must have A.rows = ${M.rows} elements`, b);
+  const bb = checkRowVector(fn, 'b', b, M.rows);
   if (typeof p !== 'number') throw typeError(fn, 'p', 'must be a number', p);
   if (!Number.isFinite(p) || p < 1) throw rangeError(fn, 'p', 'must be a finite number >= 1', p);
   checkFinite(fn, 'A', M, 'b', bb, 1);
@@ -159,8 +158,7 @@ export function resolveLp<O extends LpRegressionOptions>(fn: string, A: unknown,
   const d = M.cols;
   const w = new Float64Array(n).fill(1);
   if (o.weights !== undefined) {
-    const ww = checkFloatArray(fn, 'options.weights', o.weights);
-    if (ww.length !== n) throw rangeError(fn, 'options.weights', `must have A.rows = ${n} elements`, ww);
+    const ww = checkRowVector(fn, 'options.weights', o.weights, n);
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(ww[i]) || ww[i] < 0) throw rangeError(fn, `options.weights[${i}]`, 'must be finite and nonnegative', ww[i]);
       w[i] = ww[i];

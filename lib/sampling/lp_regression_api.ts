@@ -8,7 +8,7 @@ import { checkThreads } from '../linalg/lstsq_options';
 import type { NativeBinding } from '../native';
 import { checkFinite, checkMatrix, type Matrix } from '../sketch/matrix';
 import type { Backend } from '../types';
-import { BACKENDS, checkEnum, checkFloatArray, checkOptions } from '../validate';
+import { BACKENDS, checkEnum, checkOptions, checkRowVector } from '../validate';
 import { LP_KNOWN_OPTIONS, lpSolver, resolveLp, runSolver, weightedLsJs, type LpRegressionOptions, type LpSolver, type LsRequest, type Problem, type ResolvedLp } from './lp_regression';
 
 export interface RowSampleInput {
@@ -66,8 +66,7 @@ function resolve(fn: string, A: unknown, b: unknown, p: unknown, options: unknow
   if (o.sample === undefined) return { r: resolveLp(fn, A, b, p, base).r, backend, threads, full: null };
   // Sample: check the full problem once, then solve on the sampled rows only (no copy of all of A).
   const M = checkMatrix(fn, 'A', A);
-  const bb = checkFloatArray(fn, 'b', b);
-  if (bb.length !== M.rows) throw rangeError(fn, 'b', `must have A.rows = ${M.rows} elements`, b);
+  const bb = checkRowVector(fn, 'b', b, M.rows);
   checkFinite(fn, 'A', M, 'b', bb, threads);
   const w = o.weights === undefined ? null : checkWeights(fn, o.weights, M.rows);
   const { indices, weights } = checkSample(fn, o.sample, M.rows);
@@ -91,8 +90,7 @@ function resolve(fn: string, A: unknown, b: unknown, p: unknown, options: unknow
 }
 
 function checkWeights(fn: string, value: unknown, n: number): Float64Array | Float32Array {
-  const w = checkFloatArray(fn, 'options.weights', value);
-  if (w.length !== n) throw rangeError(fn, 'options.weights', `must have A.rows = ${n} elements`, w);
+  const w = checkRowVector(fn, 'options.weights', value, n);
   for (let i = 0; i < n; i++) if (!Number.isFinite(w[i]) || w[i] < 0) throw rangeError(fn, `options.weights[${i}]`, 'must be finite and nonnegative', w[i]);
   return w;
 }

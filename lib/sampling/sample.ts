@@ -6,7 +6,7 @@ import { rangeError, typeError } from '../errors';
 import { seedToKey } from '../random/philox';
 import { checkFinite, checkMatrix, type Matrix } from '../sketch/matrix';
 import type { Backend } from '../types';
-import { BACKENDS, checkEnum, checkFloatArray, checkOptions } from '../validate';
+import { BACKENDS, checkEnum, checkOptions, checkRowVector } from '../validate';
 import { checkThreads } from '../linalg/lstsq_options';
 import { checkP, LEWIS_DEFAULTS, type LewisResult, type ResolvedLewis } from './lewis';
 import { DEFAULT_SAMPLE_SEED, sampleRowsFromScoresJs, type RowSample } from './sample_rows';
@@ -73,8 +73,7 @@ function resolve(fn: string, A: unknown, options: unknown, extra: readonly strin
   const M = checkMatrix(fn, 'A', A);
   let b: Float64Array | Float32Array | null = null;
   if (o.b !== undefined) {
-    b = checkFloatArray(fn, 'options.b', o.b);
-    if (b.length !== M.rows) throw rangeError(fn, 'options.b', `must have A.rows = ${M.rows} elements`, b);
+    b = checkRowVector(fn, 'options.b', o.b, M.rows);
   }
   const threads = checkThreads(fn, o.threads);
   const backend = o.backend === undefined ? 'auto' : checkEnum(fn, 'options.backend', o.backend, BACKENDS);
@@ -89,8 +88,7 @@ function resolve(fn: string, A: unknown, options: unknown, extra: readonly strin
     if (scheme !== 'uniform' && M.rows < cols) throw rangeError(fn, 'A.rows', `must be >= ${b ? 'A.cols + 1' : 'A.cols'} = ${cols} for scores '${scheme}'`, M.rows);
     if (scheme === 'uniform') b = null; // only computed scores look at b
   } else {
-    const c = checkFloatArray(fn, 'options.scores', s);
-    if (c.length !== M.rows) throw rangeError(fn, 'options.scores', `must have A.rows = ${M.rows} elements`, c);
+    const c = checkRowVector(fn, 'options.scores', s, M.rows);
     custom = Float64Array.from(c);
   }
   // Check size and seed before any expensive score computation.

@@ -6,7 +6,7 @@ import { checkThreads, pow2AtLeast } from '../linalg/lstsq_options';
 import type { NativeBinding } from '../native';
 import { seedToKey } from '../random/philox';
 import type { Backend } from '../types';
-import { BACKENDS, checkEnum, checkFloatArray, checkOptions, checkPositiveInteger, floatKind } from '../validate';
+import { BACKENDS, checkEnum, checkOptions, checkPositiveInteger, floatKind, checkRowVector } from '../validate';
 import { checkFinite, checkMatrix, type Matrix } from './matrix';
 import { sketchJs, type SketchKind } from './sketch_js';
 
@@ -138,8 +138,7 @@ function prepare(fn: string, A: unknown, options: unknown): SketchCall {
   const op = checkOperator(fn, o, isSrht ? pow2AtLeast(M.rows) : M.rows, isSrht ? 'A.rows rounded up to a power of two' : 'A.rows');
   let b: Float64Array | Float32Array | null = null;
   if (o.b !== undefined) {
-    b = checkFloatArray(fn, 'options.b', o.b);
-    if (b.length !== M.rows) throw rangeError(fn, 'options.b', `must have A.rows = ${M.rows} elements`, b);
+    b = checkRowVector(fn, 'options.b', o.b, M.rows);
   }
   const threads = checkThreads(fn, o.threads);
   const backend = o.backend === undefined ? 'auto' : checkEnum(fn, 'options.backend', o.backend, BACKENDS);

@@ -15,38 +15,17 @@
 #include <vector>
 
 #include "addon/addon_state.h"
+#include "addon/binding_args.h"
 #include "linalg/dense.h"
 #include "linalg/lstsq.h"
 
 namespace sketchmax {
 namespace {
 
+constexpr const char* kFn = "sketchmax.lstsq";
+
 constexpr double kMaxDim = 9007199254740991.0;
 const char* const kMethodNames[] = {"qr", "sketch-and-solve", "sketch-precondition"};
-
-[[noreturn]] void fail(Napi::Env env, const std::string& what) {
-  throw Napi::RangeError::New(env, "sketchmax.lstsq: " + what);
-}
-
-double number(Napi::Env env, const Napi::Value& v, const char* name) {
-  if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string("sketchmax.lstsq: ") + name + " must be a number");
-  return v.As<Napi::Number>().DoubleValue();
-}
-
-size_t whole(Napi::Env env, const Napi::Value& v, const char* name, double max) {
-  const double x = number(env, v, name);
-  if (!(x >= 0) || x > max || x != std::floor(x)) fail(env, std::string(name) + " out of range");
-  return static_cast<size_t>(x);
-}
-
-const double* doubles(Napi::Env env, const Napi::Value& v, const char* name, size_t length) {
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-    throw Napi::TypeError::New(env, std::string("sketchmax.lstsq: ") + name + " must be a Float64Array");
-  }
-  Napi::Float64Array a = v.As<Napi::Float64Array>();
-  if (a.ElementLength() != length) fail(env, std::string(name) + " has the wrong length");
-  return a.Data();
-}
 
 struct LstsqCall {
   const KernelTable* kernels;
@@ -60,35 +39,35 @@ struct LstsqCall {
 LstsqCall unpack(const Napi::CallbackInfo& info, size_t scale_index) {
   Napi::Env env = info.Env();
   LstsqCall c;
-  c.n = whole(env, info[1], "n", kMaxDim);
-  c.d = whole(env, info[2], "d", kMaxDim);
-  if (c.d == 0 || c.n < c.d || c.n > SIZE_MAX / c.d) fail(env, "A must be an n x d matrix with n >= d >= 1");
-  c.A = doubles(env, info[0], "A", c.n * c.d);
-  c.b = doubles(env, info[3], "b", c.n);
+  c.n = whole(env, kFn, info[1], "n", kMaxDim);
+  c.d = whole(env, kFn, info[2], "d", kMaxDim);
+  if (c.d == 0 || c.n < c.d || c.n > SIZE_MAX / c.d) fail(env, kFn, "A must be an n x d matrix with n >= d >= 1");
+  c.A = doubles(env, kFn, info[0], "A", c.n * c.d);
+  c.b = doubles(env, kFn, info[3], "b", c.n);
   LstsqOptions& o = c.options;
-  o.method = static_cast<LstsqMethod>(whole(env, info[4], "method", 2));
-  o.sketch.kind = static_cast<SketchKind>(whole(env, info[5], "kind", 4));
-  o.sketch.rows = whole(env, info[6], "rows", kMaxDim);
-  o.sketch.key[0] = static_cast<uint32_t>(whole(env, info[7], "k0", 4294967295.0));
-  o.sketch.key[1] = static_cast<uint32_t>(whole(env, info[8], "k1", 4294967295.0));
-  o.sketch.nnz_per_column = whole(env, info[9], "nnzPerColumn", kMaxDim);
-  o.tolerance = number(env, info[10], "tolerance");
-  if (!(o.tolerance > 0 && o.tolerance < 1)) fail(env, "tolerance must be in (0, 1)");
-  o.max_iterations = whole(env, info[11], "maxIterations", 1e9);
-  o.threads = static_cast<unsigned>(whole(env, info[12], "threads", 4096));
+  o.method = static_cast<LstsqMethod>(whole(env, kFn, info[4], "method", 2));
+  o.sketch.kind = static_cast<SketchKind>(whole(env, kFn, info[5], "kind", 4));
+  o.sketch.rows = whole(env, kFn, info[6], "rows", kMaxDim);
+  o.sketch.key[0] = static_cast<uint32_t>(whole(env, kFn, info[7], "k0", 4294967295.0));
+  o.sketch.key[1] = static_cast<uint32_t>(whole(env, kFn, info[8], "k1", 4294967295.0));
+  o.sketch.nnz_per_column = whole(env, kFn, info[9], "nnzPerColumn", kMaxDim);
+  o.tolerance = number(env, kFn, info[10], "tolerance");
+  if (!(o.tolerance > 0 && o.tolerance < 1)) fail(env, kFn, "tolerance must be in (0, 1)");
+  o.max_iterations = whole(env, kFn, info[11], "maxIterations", 1e9);
+  o.threads = static_cast<unsigned>(whole(env, kFn, info[12], "threads", 4096));
   if (o.threads == 0) o.threads = 1;
   if (info.Length() > scale_index && !info[scale_index].IsNull() && !info[scale_index].IsUndefined()) {
-    o.row_scale = doubles(env, info[scale_index], "rowScale", c.n);
-    if (o.method != LstsqMethod::kQr) fail(env, "rowScale needs method 'qr'");
+    o.row_scale = doubles(env, kFn, info[scale_index], "rowScale", c.n);
+    if (o.method != LstsqMethod::kQr) fail(env, kFn, "rowScale needs method 'qr'");
   }
   if (o.method != LstsqMethod::kQr) {
     size_t N = 1;
     while (N < c.n) N *= 2;
     const size_t cap = o.sketch.kind == SketchKind::kSrht ? N : c.n;
-    if (o.sketch.rows < c.d || o.sketch.rows > cap) fail(env, "rows must be in [d, n]");
+    if (o.sketch.rows < c.d || o.sketch.rows > cap) fail(env, kFn, "rows must be in [d, n]");
     if (o.sketch.kind == SketchKind::kSparseSign &&
         (o.sketch.nnz_per_column == 0 || o.sketch.nnz_per_column > o.sketch.rows)) {
-      fail(env, "nnzPerColumn must be in [1, rows]");
+      fail(env, kFn, "nnzPerColumn must be in [1, rows]");
     }
   }
   c.kernels = &kernel_table(addon_state(env).isa);
@@ -225,7 +204,7 @@ Napi::Value FirstNonFinite(const Napi::CallbackInfo& info) {
     throw Napi::TypeError::New(env, "sketchmax.lstsq: firstNonFinite(a: Float64Array, threads)");
   }
   Napi::Float64Array a = info[0].As<Napi::Float64Array>();
-  const unsigned threads = static_cast<unsigned>(whole(env, info[1], "threads", 4096));
+  const unsigned threads = static_cast<unsigned>(whole(env, kFn, info[1], "threads", 4096));
   const size_t i = first_non_finite(a.Data(), a.ElementLength(), threads == 0 ? 1 : threads);
   return Napi::Number::New(env, i == a.ElementLength() ? -1.0 : static_cast<double>(i));
 }

@@ -13,36 +13,17 @@
 #include <string>
 
 #include "addon/addon_state.h"
+#include "addon/binding_args.h"
 #include "sampling/leverage.h"
 
 namespace sketchmax {
 namespace {
 
+constexpr const char* kFn = "sketchmax.leverageScores";
+
 constexpr double kMaxDim = 9007199254740991.0;
 constexpr size_t kArgs = 11;  // and an optional b
 const char* const kOutOfMemory = "sketchmax.leverageScores: out of memory for the work space";
-
-[[noreturn]] void fail(Napi::Env env, const std::string& what) {
-  throw Napi::RangeError::New(env, "sketchmax.leverageScores: " + what);
-}
-
-size_t whole(Napi::Env env, const Napi::Value& v, const char* name, double max) {
-  if (!v.IsNumber()) {
-    throw Napi::TypeError::New(env, std::string("sketchmax.leverageScores: ") + name + " must be a number");
-  }
-  const double x = v.As<Napi::Number>().DoubleValue();
-  if (!(x >= 0) || x > max || x != std::floor(x)) fail(env, std::string(name) + " out of range");
-  return static_cast<size_t>(x);
-}
-
-const double* doubles(Napi::Env env, const Napi::Value& v, const char* name, size_t length) {
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-    throw Napi::TypeError::New(env, std::string("sketchmax.leverageScores: ") + name + " must be a Float64Array");
-  }
-  Napi::Float64Array a = v.As<Napi::Float64Array>();
-  if (a.ElementLength() != length) fail(env, std::string(name) + " has the wrong length");
-  return a.Data();
-}
 
 // The unpacked arguments and the result array (allocated on the JS heap before the computation, so
 // the async form writes into it and a failed allocation is a JS exception).
@@ -63,25 +44,25 @@ LeverageCall unpack(const Napi::CallbackInfo& info) {
     throw Napi::TypeError::New(env, "sketchmax.leverageScores: expected 11 or 12 arguments");
   }
   LeverageCall c;
-  c.n = whole(env, info[1], "n", kMaxDim);
-  c.d = whole(env, info[2], "d", kMaxDim);
-  if (c.n < c.d || (c.d > 0 && c.n > SIZE_MAX / c.d)) fail(env, "A must be an n x d matrix with n >= d");
-  c.A = doubles(env, info[0], "A", c.n * c.d);
-  c.scale = info[3].IsNull() ? nullptr : doubles(env, info[3], "scale", c.n);
+  c.n = whole(env, kFn, info[1], "n", kMaxDim);
+  c.d = whole(env, kFn, info[2], "d", kMaxDim);
+  if (c.n < c.d || (c.d > 0 && c.n > SIZE_MAX / c.d)) fail(env, kFn, "A must be an n x d matrix with n >= d");
+  c.A = doubles(env, kFn, info[0], "A", c.n * c.d);
+  c.scale = info[3].IsNull() ? nullptr : doubles(env, kFn, info[3], "scale", c.n);
   LeverageOptions& o = c.options;
-  o.method = static_cast<LeverageMethod>(whole(env, info[4], "method", 1));
-  o.key[0] = static_cast<uint32_t>(whole(env, info[5], "k0", 4294967295.0));
-  o.key[1] = static_cast<uint32_t>(whole(env, info[6], "k1", 4294967295.0));
-  o.sketch_rows = whole(env, info[7], "sketchRows", kMaxDim);
-  o.jl_columns = whole(env, info[8], "jlColumns", kMaxDim);
-  o.nnz_per_column = whole(env, info[9], "nnzPerColumn", kMaxDim);
-  o.threads = std::max(1u, static_cast<unsigned>(whole(env, info[10], "threads", 4096)));
+  o.method = static_cast<LeverageMethod>(whole(env, kFn, info[4], "method", 1));
+  o.key[0] = static_cast<uint32_t>(whole(env, kFn, info[5], "k0", 4294967295.0));
+  o.key[1] = static_cast<uint32_t>(whole(env, kFn, info[6], "k1", 4294967295.0));
+  o.sketch_rows = whole(env, kFn, info[7], "sketchRows", kMaxDim);
+  o.jl_columns = whole(env, kFn, info[8], "jlColumns", kMaxDim);
+  o.nnz_per_column = whole(env, kFn, info[9], "nnzPerColumn", kMaxDim);
+  o.threads = std::max(1u, static_cast<unsigned>(whole(env, kFn, info[10], "threads", 4096)));
   const bool has_b = info.Length() > kArgs && !info[kArgs].IsNull() && !info[kArgs].IsUndefined();
-  c.b = has_b ? doubles(env, info[kArgs], "b", c.n) : nullptr;
-  if (c.b && (o.method != LeverageMethod::kExact || c.n <= c.d)) fail(env, "b needs the exact method and n > d");
+  c.b = has_b ? doubles(env, kFn, info[kArgs], "b", c.n) : nullptr;
+  if (c.b && (o.method != LeverageMethod::kExact || c.n <= c.d)) fail(env, kFn, "b needs the exact method and n > d");
   if (o.method == LeverageMethod::kApproximate && o.sketch_rows < c.n) {
-    if (o.sketch_rows < c.d || o.sketch_rows == 0) fail(env, "sketchRows must be >= d");
-    if (o.nnz_per_column == 0 || o.nnz_per_column > o.sketch_rows) fail(env, "nnzPerColumn must be in [1, sketchRows]");
+    if (o.sketch_rows < c.d || o.sketch_rows == 0) fail(env, kFn, "sketchRows must be >= d");
+    if (o.nnz_per_column == 0 || o.nnz_per_column > o.sketch_rows) fail(env, kFn, "nnzPerColumn must be in [1, sketchRows]");
   }
   c.kernels = &kernel_table(addon_state(env).isa);
   c.tau = Napi::Float64Array::New(env, c.n);

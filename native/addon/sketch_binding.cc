@@ -14,33 +14,16 @@
 #include <string>
 
 #include "addon/addon_state.h"
+#include "addon/binding_args.h"
 #include "cpu/parallel.h"
 #include "sketch/sketch.h"
 
 namespace sketchmax {
 namespace {
 
+constexpr const char* kFn = "sketchmax.sketch";
+
 constexpr double kMaxDim = 9007199254740991.0;
-
-[[noreturn]] void fail_range(Napi::Env env, const std::string& what) {
-  throw Napi::RangeError::New(env, "sketchmax.sketch: " + what);
-}
-
-size_t whole(Napi::Env env, const Napi::Value& v, const char* name, double max) {
-  if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string("sketchmax.sketch: ") + name + " must be a number");
-  const double x = v.As<Napi::Number>().DoubleValue();
-  if (!(x >= 0) || x > max || x != std::floor(x)) fail_range(env, std::string(name) + " out of range");
-  return static_cast<size_t>(x);
-}
-
-double* doubles(Napi::Env env, const Napi::Value& v, const char* name, size_t length) {
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-    throw Napi::TypeError::New(env, std::string("sketchmax.sketch: ") + name + " must be a Float64Array");
-  }
-  Napi::Float64Array a = v.As<Napi::Float64Array>();
-  if (a.ElementLength() != length) fail_range(env, std::string(name) + " has the wrong length");
-  return a.Data();
-}
 
 struct SketchCall {
   const double* A;
@@ -54,25 +37,25 @@ struct SketchCall {
 SketchCall unpack(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   SketchCall c;
-  c.n = whole(env, info[1], "n", kMaxDim);
-  c.d = whole(env, info[2], "d", kMaxDim);
-  if (c.n == 0 || c.d == 0 || c.n > SIZE_MAX / c.d) fail_range(env, "A must be a non-empty n x d matrix");
-  c.A = doubles(env, info[0], "A", c.n * c.d);
-  c.b = info[3].IsNull() ? nullptr : doubles(env, info[3], "b", c.n);
-  c.spec.kind = static_cast<SketchKind>(whole(env, info[4], "kind", 4));
-  c.spec.rows = whole(env, info[5], "rows", kMaxDim);
-  c.spec.key[0] = static_cast<uint32_t>(whole(env, info[6], "k0", 4294967295.0));
-  c.spec.key[1] = static_cast<uint32_t>(whole(env, info[7], "k1", 4294967295.0));
-  c.spec.nnz_per_column = whole(env, info[8], "nnzPerColumn", kMaxDim);
+  c.n = whole(env, kFn, info[1], "n", kMaxDim);
+  c.d = whole(env, kFn, info[2], "d", kMaxDim);
+  if (c.n == 0 || c.d == 0 || c.n > SIZE_MAX / c.d) fail(env, kFn, "A must be a non-empty n x d matrix");
+  c.A = doubles(env, kFn, info[0], "A", c.n * c.d);
+  c.b = info[3].IsNull() ? nullptr : doubles(env, kFn, info[3], "b", c.n);
+  c.spec.kind = static_cast<SketchKind>(whole(env, kFn, info[4], "kind", 4));
+  c.spec.rows = whole(env, kFn, info[5], "rows", kMaxDim);
+  c.spec.key[0] = static_cast<uint32_t>(whole(env, kFn, info[6], "k0", 4294967295.0));
+  c.spec.key[1] = static_cast<uint32_t>(whole(env, kFn, info[7], "k1", 4294967295.0));
+  c.spec.nnz_per_column = whole(env, kFn, info[8], "nnzPerColumn", kMaxDim);
   c.k = c.d + (c.b ? 1 : 0);
-  if (c.spec.rows == 0 || c.spec.rows > SIZE_MAX / c.k) fail_range(env, "rows must be positive");
+  if (c.spec.rows == 0 || c.spec.rows > SIZE_MAX / c.k) fail(env, kFn, "rows must be positive");
   if (c.spec.kind == SketchKind::kSparseSign && (c.spec.nnz_per_column == 0 || c.spec.nnz_per_column > c.spec.rows)) {
-    fail_range(env, "nnzPerColumn must be in [1, rows]");
+    fail(env, kFn, "nnzPerColumn must be in [1, rows]");
   }
   if (c.spec.kind == SketchKind::kSrht) {
     size_t N = 1;
     while (N < c.n) N *= 2;
-    if (c.spec.rows > N) fail_range(env, "rows must not exceed n padded to a power of two for srht");
+    if (c.spec.rows > N) fail(env, kFn, "rows must not exceed n padded to a power of two for srht");
   }
   return c;
 }
@@ -104,10 +87,10 @@ AccumulateCall unpack_accumulate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() != 12) throw Napi::TypeError::New(env, "sketchmax.sketch: expected 12 arguments");
   AccumulateCall a{unpack(info), 0, nullptr, 1};
-  a.row0 = whole(env, info[9], "row0", kMaxDim);
-  if (a.c.spec.kind == SketchKind::kSrht && a.row0 != 0) fail_range(env, "srht needs the whole matrix (row0 = 0)");
-  a.out = doubles(env, info[10], "out", a.c.spec.rows * a.c.k);
-  a.threads = std::max(1u, static_cast<unsigned>(whole(env, info[11], "threads", 4096)));
+  a.row0 = whole(env, kFn, info[9], "row0", kMaxDim);
+  if (a.c.spec.kind == SketchKind::kSrht && a.row0 != 0) fail(env, kFn, "srht needs the whole matrix (row0 = 0)");
+  a.out = doubles(env, kFn, info[10], "out", a.c.spec.rows * a.c.k);
+  a.threads = std::max(1u, static_cast<unsigned>(whole(env, kFn, info[11], "threads", 4096)));
   return a;
 }
 

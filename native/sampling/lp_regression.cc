@@ -104,42 +104,40 @@ bool certified_l1(const Problem& P, const Vec& r, const std::vector<size_t>& S) 
   return true;
 }
 
-// candidateRows: rows of positive weight by increasing |r_i| (ties by index), the 8·d smallest first;
-// the rest only when `all` (basic_solution asks for them if the first ones hold no d independent rows).
-std::vector<size_t> candidate_rows(const Problem& P, const Vec& r, bool all) {
-  const size_t n = P.n, k = 8 * P.d;
-  auto by_residual = [&](std::vector<size_t>& list) {
+// candidateRows: rows of positive weight by increasing |r_i| (ties by index), in two parts — the 8·d
+// smallest first (parts[0]), the others (parts[1]) only for basic_solution to read when the first
+// hold no d independent rows. Small problems get one part with every row.
+struct Candidates {
+  const Problem& P;
+  const Vec& r;
+  double cut = std::numeric_limits<double>::infinity();  // |r_i| <= cut: the first part
+
+  void sort_by_residual(std::vector<size_t>& list) const {
     std::sort(list.begin(), list.end(), [&](size_t i, size_t j) {
       const double a = std::fabs(r[i]), b = std::fabs(r[j]);
       return a != b ? a < b : i < j;
     });
-  };
-  std::vector<size_t> out;
-  if (n > 4 * k) {
-    Vec mags;
-    for (size_t i = 0; i < n; ++i)
-      if (P.w[i] > 0) mags.push_back(std::fabs(r[i]));
-    if (mags.size() > k) {
-      std::nth_element(mags.begin(), mags.begin() + (k - 1), mags.end());
-      const double cut = mags[k - 1];
-      for (size_t i = 0; i < n; ++i)
-        if (P.w[i] > 0 && std::fabs(r[i]) <= cut) out.push_back(i);
-      by_residual(out);
-      if (all) {
-        std::vector<size_t> rest;
-        for (size_t i = 0; i < n; ++i)
-          if (P.w[i] > 0 && std::fabs(r[i]) > cut) rest.push_back(i);
-        by_residual(rest);
-        out.insert(out.end(), rest.begin(), rest.end());
-      }
-      return out;
-    }
   }
-  for (size_t i = 0; i < n; ++i)
-    if (P.w[i] > 0) out.push_back(i);
-  by_residual(out);
-  return out;
-}
+
+  Candidates(const Problem& problem, const Vec& residuals) : P(problem), r(residuals) {
+    const size_t k = 8 * P.d;
+    if (P.n <= 4 * k) return;
+    Vec mags;
+    for (size_t i = 0; i < P.n; ++i)
+      if (P.w[i] > 0) mags.push_back(std::fabs(r[i]));
+    if (mags.size() <= k) return;
+    std::nth_element(mags.begin(), mags.begin() + (k - 1), mags.end());
+    cut = mags[k - 1];
+  }
+
+  std::vector<size_t> part(int which) const {
+    std::vector<size_t> out;
+    for (size_t i = 0; i < P.n; ++i)
+      if (P.w[i] > 0 && (which == 0) == (std::fabs(r[i]) <= cut)) out.push_back(i);
+    sort_by_residual(out);
+    return out;
+  }
+};
 
 struct Basic {
   Vec x;
@@ -149,14 +147,12 @@ struct Basic {
 // basicSolution: interpolate the first d independent candidate rows; false when there are fewer.
 bool basic_solution(const Problem& P, const Vec& r, Basic* out) {
   const size_t d = P.d;
+  const Candidates candidates(P, r);
   std::vector<Vec> basis;
   std::vector<size_t> chosen;
-  for (int stage = 0; stage < 2 && chosen.size() < d; ++stage) {
-    const std::vector<size_t> rows = candidate_rows(P, r, stage == 1);
-    for (size_t c = stage == 1 ? 0 : 0; c < rows.size() && chosen.size() < d; ++c) {
-      const size_t i = rows[c];
-      if (std::find(chosen.begin(), chosen.end(), i) != chosen.end()) continue;
-      // Stage 1 revisits the first rows (already accepted or rejected): the same test gives the same answer.
+  for (int which = 0; which < 2 && chosen.size() < d; ++which) {
+    for (size_t i : candidates.part(which)) {
+      if (chosen.size() == d) break;
       Vec v(P.A + i * d, P.A + (i + 1) * d);
       double nrm0 = 0;
       for (size_t j = 0; j < d; ++j) nrm0 += v[j] * v[j];

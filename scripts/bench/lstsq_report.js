@@ -1,7 +1,7 @@
 'use strict';
 // Markdown for the least-squares and sketching sections (bench-results/lstsq*.md, docs/bench/lstsq.md):
 // one table of targets per figure (target, measured, ratio, verdict), then the details.
-const { num, sci, ratio, time, table, verdict } = require('./report');
+const { machineRows, num, sci, ratio, time, table, verdict } = require('./report');
 
 const frac = (v) => (Number.isFinite(v) ? `${num(v)} (1/${num(1 / v)})` : 'n/a');
 const shape = (n, d) => `${n.toLocaleString('en-US')} × ${d}`;
@@ -9,18 +9,9 @@ const check = (ok) => (ok === null || ok === undefined ? 'n/a' : verdict(ok));
 
 function header(r) {
   const m = r.machine;
-  const caches = m.caches
-    .filter((c) => c.type !== 'Instruction')
-    .map((c) => `L${c.level} ${c.size}${c.sharedCpus ? ` (CPUs ${c.sharedCpus})` : ''}`)
-    .join(', ');
   const np = r.numpyInfo && !r.numpyInfo.skipped ? r.numpyInfo : null;
   const rows = [
-    ['CPU', m.cpu],
-    ['Cores', String(m.cores)],
-    ['Caches (cpu0)', caches || 'unknown'],
-    ['Memory', `${m.totalMemGiB} GiB`],
-    ['Node.js', m.node],
-    ['Platform', m.platform],
+    ...machineRows(m),
     ['sketchmax', `${m.sketchmax.version}, backend ${m.sketchmax.backend}, ISA ${m.isaInEffect || 'none'}`],
     ['lstsq measured', r.api.lstsqSource || 'unavailable'],
     ['sketch measured', r.api.sketchSource || 'unavailable'],

@@ -88,19 +88,26 @@ function skippedIsas(m) {
   return `${m.skippedIsas.join(', ')} (${why})`;
 }
 
-function header(r) {
-  const m = r.machine;
+/** The machine rows every report's header starts with (machine.js describe()). */
+function machineRows(m) {
   const caches = m.caches
     .filter((c) => c.type !== 'Instruction')
     .map((c) => `L${c.level} ${c.size}${c.sharedCpus ? ` (CPUs ${c.sharedCpus})` : ''}`)
     .join(', ');
-  const rows = [
+  return [
     ['CPU', m.cpu],
     ['Cores', String(m.cores)],
     ['Caches (cpu0)', caches || 'unknown'],
     ['Memory', `${m.totalMemGiB} GiB`],
     ['Node.js', m.node],
     ['Platform', m.platform],
+  ];
+}
+
+function header(r) {
+  const m = r.machine;
+  const rows = [
+    ...machineRows(m),
     ['sketchmax', `${m.sketchmax.version}, backend ${m.sketchmax.backend}`],
     ['ISA in effect', m.isaInEffect || 'none (TypeScript backend)'],
     ['ISAs benched', m.runnableIsas.join(', ') || 'none'],
@@ -443,4 +450,4 @@ function json(r) {
 }
 
 // The formatting helpers are shared with lstsq_report.js.
-module.exports = { markdown, json, sizeLabel, num, sci, ratio, pct, time, table, verdict };
+module.exports = { markdown, json, machineRows, sizeLabel, num, sci, ratio, pct, time, table, verdict };

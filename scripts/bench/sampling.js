@@ -11,7 +11,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const { describe } = require('./machine');
-const { num, sci, table, time } = require('./report');
+const { machineRows, num, sci, table, time } = require('./report');
 const { FAMILIES, lpObjective } = require('./sampling_families');
 const { lineChart } = require('./svg');
 const { median, nowNs } = require('./timing');
@@ -493,10 +493,6 @@ const verdictPF = (ok) => (ok === null || ok === undefined ? 'n/a' : ok ? 'PASS'
 
 function header(r) {
   const m = r.machine;
-  const caches = m.caches
-    .filter((c) => c.type !== 'Instruction')
-    .map((c) => `L${c.level} ${c.size}`)
-    .join(', ');
   return [
     `# sketchmax ℓp row-sampling benchmark (${m.cpu})`,
     '',
@@ -504,12 +500,7 @@ function header(r) {
       ['', ''],
       [
         ['Command', `\`${r.command}\``],
-        ['CPU', m.cpu],
-        ['Cores', String(m.cores)],
-        ['Caches (cpu0)', caches || 'unknown'],
-        ['Memory', `${m.totalMemGiB} GiB`],
-        ['Node.js', m.node],
-        ['Platform', m.platform],
+        ...machineRows(m),
         ['sketchmax', `${m.sketchmax.version}, backend ${m.sketchmax.backend}, ISA ${m.isaInEffect || 'none'}`],
         ['API measured', r.api.source || 'unavailable'],
         ['Date', m.date],
