@@ -266,6 +266,13 @@ describe('bad input is a named error and leaves the inputs untouched', () => {
     bad.data[7] = Infinity;
     expectError(() => sampleRows(bad, { p: 1, size: 3 }), 'RangeError', argMessage(f, 'A[2][1]'));
     expectError(() => sampleRows(A.A, undefined as unknown as { p: number; size: number }), 'TypeError', argMessage(f, 'options'));
+    // The backend is checked for every scheme, your own scores included (they compute nothing).
+    const scores = new Float64Array(30).fill(1);
+    const before = Float64Array.from(scores);
+    for (const s of ['lewis', scores] as const) {
+      expectError(() => sampleRows(A.A, { p: 1, size: 3, scores: s, backend: 'gpu' as 'js' }), 'RangeError', argMessage(f, 'options.backend'));
+    }
+    expect(scores).toEqual(before);
   });
   test('lpRegression', () => {
     const f = 'lpRegression';
