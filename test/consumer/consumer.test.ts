@@ -176,9 +176,12 @@ function sameBits(a: Float32Array | Float64Array, b: Float32Array | Float64Array
       const got = consumer.lp(A, n, d, b, p, weights, code);
       const want = lpRegression(M, b, p, { method, ...(weights ? { weights } : {}) });
       expect(got.converged).toBe(want.converged);
-      // The same solves when both use the native TSQR; the TypeScript QR rounds differently.
+      // On the native backend both run the same solves (the native TSQR): the same path, x to 1e-9.
+      // The TypeScript backend's QR rounds differently, so there the two are independent solves of one
+      // problem: Newton and the interior point end at the optimum itself (x to 1e-9), while p-IRLS stops
+      // at its (1 + ε)-certificate on the objective (ε = 1e-12), which fixes x only to about √ε = 1e-6.
       if (hasNative) expect(got.iterations).toBe(want.iterations);
-      expect(maxRelative(got.x, want.x)).toBeLessThanOrEqual(1e-9);
+      expect(maxRelative(got.x, want.x)).toBeLessThanOrEqual(!hasNative && method === 'p-irls' ? 1e-6 : 1e-9);
       expect(Math.abs(got.objective - want.objective)).toBeLessThanOrEqual(1e-12 * want.objective);
     });
 
