@@ -14,6 +14,7 @@ set(SKETCHMAX_CORE_SOURCES
     ${SKETCHMAX_NATIVE}/linalg/lsqr.cc
     ${SKETCHMAX_NATIVE}/linalg/lstsq.cc
     ${SKETCHMAX_NATIVE}/linalg/qr.cc
+    ${SKETCHMAX_NATIVE}/sampling/anderson.cc
     ${SKETCHMAX_NATIVE}/sampling/leverage.cc
     ${SKETCHMAX_NATIVE}/sampling/lewis.cc
     ${SKETCHMAX_NATIVE}/sampling/lp_regression.cc

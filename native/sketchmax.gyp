@@ -32,6 +32,7 @@
         'linalg/lsqr.cc',
         'linalg/lstsq.cc',
         'linalg/qr.cc',
+        'sampling/anderson.cc',
         'sampling/leverage.cc',
         'sampling/lewis.cc',
         'sampling/lp_regression.cc',

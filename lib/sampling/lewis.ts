@@ -7,29 +7,36 @@
 // step below is one exact leverage computation (pivoted Householder QR of the row-scaled matrix,
 // exactLeverage in ./leverage.ts), so a rank-deficient A gives Σ w = its numerical rank.
 //
-// Iteration, from w⁰ = (d/n)·1 (zero rows of A keep w_i = 0 throughout and are skipped):
-//  - p <= 2: Cohen–Peng fixed point w_i ← (a_iᵀ(AᵀW^{1−2/p}A)⁻¹a_i)^{p/2} = w_i^{1−p/2}·τ_i^{p/2},
-//    τ = τ(W^{1/2−1/p}A). A contraction in max_i |log w_i − log w′_i| with factor |1 − p/2| (CP15,
-//    proven for p < 4): rate 1/2 at p = 1, one step at p = 2 (w¹ = τ(A)).
-//  - p > 2: the damped map w ← w^{1−η}·F(w)^η with η = 2/p (F the Cohen–Peng map), i.e.
-//    w ← τ(W^{1/2−1/p}A) — the definition read as an iteration (notes §2.3). Σ w = rank after every
-//    step. Local rate 1 − 2/p (the Jacobian of log w ↦ log τ is (1 − 2/p)(I − D⁻¹(P∘P)), spectrum in
-//    (1 − 2/p)·[0, 1], [derived] in the notes): 1/3 at p = 3, 1/2 at p = 4, 2/3 at p = 6 — better
-//    than Cohen–Peng's p/2 − 1 everywhere on (2, 4), which crawls near p = 4 (p = 3.9: 325 updates
-//    vs 27 on a Gaussian 2000 x 10 [measured]). For 2 < p < 4 it is also globally convergent: in log
-//    space it is the convex combination (1 − η)·id + η·log F of the identity and a (p/2 − 1)-
-//    contraction, hence a (2 − 4/p)-contraction. For p >= 4 global convergence is not proven (the
-//    notes cite Lee's thesis for averaged iterates); `converged` says whether the tolerance was met.
-//    [measured, plain iteration] Gaussian and t₁ 2000 x 10 to residual 1e-8: p = 4: 28–31, p = 6: 48–52,
-//    p = 10: 87–95, p = 20: 185–200.
-// Over-relaxation: after a plain first step, each update moves ω = 2/(2 − c) of the way (in log
-// space) to the base map's value, c = 1 − p/2 (p <= 2) or 1 − 2/p (p > 2); see relaxation(). If the
-// residual ever grows, the remaining updates are plain (ω = 1). [measured] updates to residual 1e-8,
-// Gaussian / t₁ heavy-tailed 2000 x 10, plain → relaxed: p = 1: 23/29 → 15/19, p = 1.5: 12/15 →
-// 9/11, p = 3: 18/20 → 13/14, p = 4: 29/32 → 19/21, p = 6: 49/54 → 29/32; to 1e-3: p = 1: 6/13 → 5/9.
+// Iteration, in x = ln w from w⁰ = (d/n)·1 (zero rows of A keep w_i = 0 throughout and are skipped):
+//  - The plain maps. p <= 2: Cohen–Peng's w_i ← (a_iᵀ(AᵀW^{1−2/p}A)⁻¹a_i)^{p/2} = w_i^{1−p/2}·τ_i^{p/2},
+//    τ = τ(W^{1/2−1/p}A), i.e. x ← x + (p/2)·(ln τ − x): a contraction in max_i |x_i − x′_i| with
+//    factor |1 − p/2| (CP15, proven for p < 4), one step at p = 2 (w¹ = τ(A)). p > 2: the damped map
+//    w ← τ(W^{1/2−1/p}A), x ← x + (ln τ − x) (notes §2.3), with local rate 1 − 2/p and, for 2 < p < 4,
+//    globally convergent (in log space the convex combination (1 − η)·id + η·log F, η = 2/p, of the
+//    identity and the (p/2 − 1)-contraction F of Cohen–Peng: a (2 − 4/p)-contraction). For p >= 4
+//    global convergence is not proven (the notes cite Lee's thesis for averaged iterates);
+//    `converged` says whether the tolerance was met.
+//  - Why they are slow: the Jacobian of the Cohen–Peng map in x is (1 − p/2)·D⁻¹(P∘P), P the projection
+//    onto col(W^{1/2−1/p}A), D = diag(τ), with spectrum in (1 − p/2)·[0, 1] ([derived] in the notes).
+//    Two parts of it reach the bound: its diagonal, (1 − p/2)·τ_i, near 1 − p/2 on rows of leverage
+//    near 1 (heavy-tailed data), and a few eigenvalues from groups of rows that share a direction
+//    (planted data). A fixed step cannot remove either: the over-relaxed iteration that came before
+//    this one ran at rate 1/3 at p = 1 (20 leverage computations to 1e-8 at 10^6 x 50).
+//  - The accelerated iteration handles the first by a per-row Newton step (jacobiStep: the Cohen–Peng
+//    increment divided by 1 − (1 − p/2)·τ_i, the derivative of row i's own equation) for p < 4, and
+//    the second by Anderson acceleration of depth 4 over the last steps (./anderson.ts). For p >= 4 the
+//    Jacobi-scaled step overshoots (alone it did not converge on planted data at p = 6; with Anderson
+//    it took more updates than the damped map at p = 6 and 10 [measured, 200,000 x 50]), so there the
+//    damped map is accelerated alone. The first step has no history and is the base step.
+//  - Safeguard: when the residual grows, the Anderson history is dropped (restart); after
+//    MAX_RESTARTS restarts the remaining updates are plain, so for p < 4 the iteration keeps the plain
+//    map's convergence proof.
+//  [measured] updates to residual 1e-8, before (over-relaxed fixed step) → now: Gaussian / t₁
+//  heavy-tailed 1000 x 8: p = 1: 11/18 → 6/9, p = 1.5: 7/11 → 5/8, p = 3: 13/14 → 6/9, p = 4: 19/20 →
+//  10/14, p = 6: 29/31 → 14/19, p = 10: 49/94 → 23/24; heavy-tailed (Cauchy) 10^6 x 50, p = 1: 19 →
+//  9 (to 1e-3: 8 → 5). Each update costs one leverage computation plus O(n·depth) for the acceleration.
 // After every update w is rescaled to Σ w = rank (τ is invariant under scaling W, so the fixed point is
-// unchanged): the sum is then exact, and p <= 2 needs fewer updates (p = 1: 15/19 → 11/18, p = 1.5:
-// 9/11 → 7/10 [measured, same data]).
+// unchanged): the sum is then exact between steps.
 // Residual (the fixed-point test of notes §5.5): residual(w) = max_i |ln w_i − ln τ_i(W^{1/2−1/p}A)|
 // over the rows with w_i > 0, computed at the returned w (so it certifies exactly the weights
 // returned; w_i = τ_i·e^{±residual}, hence |Σ w − rank| <= rank·(e^{residual} − 1)).
@@ -40,11 +47,19 @@
 import { rangeError, typeError } from '../errors';
 import type { Matrix } from '../sketch/matrix';
 import { checkOptions, checkPositiveInteger } from '../validate';
+import { Anderson } from './anderson';
 import { checkTallFiniteMatrix, exactLeverage } from './leverage';
 
 const FN = 'lewisWeights';
 const KNOWN = ['tolerance', 'maxIterations'] as const;
-const { log, max, pow } = Math;
+const { abs, exp, log } = Math;
+
+/** Differences the Anderson step keeps (see ./anderson.ts); 4 and 5 took the same updates [measured]. */
+const ANDERSON_DEPTH = 4;
+/** Residual increases after which the iteration drops the acceleration for plain steps. */
+const MAX_RESTARTS = 3;
+/** The Jacobi-scaled base map is used below this p; above, the damped map (see the file comment). */
+const JACOBI_MAX_P = 4;
 
 export const LEWIS_DEFAULTS = { tolerance: 1e-8, maxIterations: 1000 } as const;
 
@@ -78,21 +93,18 @@ export function checkP(fn: string, p: unknown): number {
 
 
 /**
- * The over-relaxation factor ω = 2/(2 − c) of the file comment: the base map's Jacobian in log space
- * has its spectrum in [0, c], c = 1 − p/2 (p <= 2) or 1 − 2/p (p > 2), and moving ω of the way to it
- * maps that spectrum to [1 − ω, 1 − ω(1 − c)], whose largest modulus c/(2 − c) is the smallest any
- * fixed ω achieves (1/3 instead of 1/2 at p = 1, 1/5 instead of 1/3 at p = 3). ω = 1 at p = 2.
+ * The per-row step of the accelerated base map (file comment): the Newton step of row i's own equation
+ * ln w_i = ln τ_i, whose derivative in ln w_i is 1 − (1 − p/2)·τ_i, applied to the Cohen–Peng
+ * increment (p/2)·(ln τ_i − ln w_i): p/(2 + (p − 2)·τ_i). p/2 on rows of small leverage, 1 on rows
+ * near leverage 1. Used for p < JACOBI_MAX_P.
  */
-export function relaxation(p: number): number {
-  const c = p <= 2 ? 1 - p / 2 : 1 - 2 / p;
-  return 2 / (2 - c);
+export function jacobiStep(p: number, tau: number): number {
+  return p / (2 + (p - 2) * tau);
 }
 
-/** x^step; step = 2/3 (p = 1's relaxed step, the common case) by cube roots, about 3x faster than pow. */
-function stepPower(x: number, step: number): number {
-  if (step !== 2 / 3) return pow(x, step);
-  const r = Math.cbrt(x);
-  return r * r;
+/** The plain map's step on ln τ_i − ln w_i: Cohen–Peng's p/2 for p <= 2, the damped map's 1 for p > 2. */
+export function plainStep(p: number): number {
+  return p <= 2 ? p / 2 : 1;
 }
 
 /** Resolved arguments of a Lewis-weight computation. */
@@ -138,64 +150,156 @@ export interface LewisMatrix {
  * the TypeScript and native backends, sync and async, share one implementation.
  */
 export function* lewisIteration({ p, tolerance, maxIterations }: ResolvedLewis, A: LewisMatrix): Generator<Float64Array, LewisResult, ScaledLeverage> {
-  const { n, d: cols, data, b } = A;
-  const d = b ? cols + 1 : cols;
-  const active = new Uint8Array(n); // 1 for rows with a nonzero entry
-  for (let i = 0; i < n; i++) {
-    if (b && b[i] !== 0) active[i] = 1;
-    for (let j = 0; j < cols && !active[i]; j++) if (data[i * cols + j] !== 0) active[i] = 1;
-  }
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) if (active[i]) w[i] = d / n;
-  const e = 0.5 - 1 / p; // row scale w_i^e
+  const s = new LewisState(A, p);
+  const anderson = new Anderson(A.n, ANDERSON_DEPTH);
+  let accelerated = true;
+  let restarts = 0;
   let iterations = 0;
   let residual = Infinity;
   let lastResidual = Infinity;
   let rank = 0;
-  let omega = relaxation(p);
   for (;;) {
-    // Row scales of W^{1/2−1/p}·A (a fresh array per request: an async solver may still hold the last).
-    const scale = new Float64Array(n);
-    // p = 1 (e = −1/2) is the common case: 1/√w is several times faster than pow.
-    for (let i = 0; i < n; i++) scale[i] = active[i] ? (e === 0 ? 1 : e === -0.5 ? 1 / Math.sqrt(w[i]) : pow(w[i], e)) : 0;
-    const lev = yield scale;
-    const tau = lev.tau;
+    const lev = yield s.scales();
     rank = lev.rank;
-    // max_i |ln(w_i/τ_i)| from the extreme ratios: two logarithms instead of n.
-    let lo = 1;
-    let hi = 1;
-    let dropped = false;
-    for (let i = 0; i < n; i++) {
-      if (!active[i]) continue;
-      if (!(tau[i] > 0)) {
-        // Leverage exactly 0: drop the row (see the file comment); it cannot satisfy w_i = τ_i > 0.
-        active[i] = 0;
-        w[i] = 0;
-        dropped = true;
-        continue;
-      }
-      const ratio = w[i] / tau[i];
-      if (ratio < lo) lo = ratio;
-      else if (ratio > hi) hi = ratio;
+    const dropped = s.dropZeroLeverage(lev.tau);
+    residual = s.increments(lev.tau, accelerated);
+    if (dropped) {
+      residual = Infinity; // the remaining rows' weights are not yet certified
+      anderson.reset(); // the history mixes in the dropped rows
+      lastResidual = Infinity;
     }
-    residual = dropped ? Infinity : max(log(hi), -log(lo));
     if (residual <= tolerance || iterations >= maxIterations) break;
-    if (residual > lastResidual) omega = 1; // the safeguard: plain steps from here on
+    if (accelerated && residual > lastResidual) {
+      // The safeguard: restart the acceleration; after MAX_RESTARTS, plain steps to the end.
+      anderson.reset();
+      if (++restarts >= MAX_RESTARTS) {
+        accelerated = false;
+        s.increments(lev.tau, false);
+      }
+    }
     lastResidual = residual;
-    // Base map in log space: log T = (1 − p/2)·log w + (p/2)·log τ (p <= 2) or log τ (p > 2); the
-    // step moves ω of the way, log w ← log w + ω·(log T − log w) = log w + ω·b·(log τ − log w).
-    const b = p <= 2 ? p / 2 : 1;
-    const step = (iterations === 0 ? 1 : omega) * b; // the first, far-from-linear step is plain
-    for (let i = 0; i < n; i++) if (active[i]) w[i] = step === 1 ? tau[i] : w[i] * stepPower(tau[i] / w[i], step);
-    // The exact weights sum to the rank and τ(W^{1/2−1/p}A) does not change when W is scaled, so
-    // rescaling to Σ w = rank costs nothing at the fixed point and keeps the sum exact between steps
-    // (a relaxed or Cohen–Peng step alone would leave it off by up to rank·(e^{residual} − 1)).
-    let total = 0;
-    for (let i = 0; i < n; i++) if (active[i]) total += w[i];
-    if (total > 0 && rank > 0) for (let i = 0; i < n; i++) if (active[i]) w[i] *= rank / total;
+    if (accelerated) anderson.step(s.x, s.f, s.next);
+    else s.plainStep();
+    s.advance(rank);
     iterations++;
   }
-  return { weights: w, iterations, residual, converged: residual <= tolerance, rank };
+  return { weights: s.w, iterations, residual, converged: residual <= tolerance, rank };
+}
+
+/**
+ * The iterate of lewisIteration and its per-row passes, kept out of the generator (whose body V8
+ * optimizes poorly: these loops ran 3x slower inside it at 10^6 rows [measured]).
+ */
+class LewisState {
+  /** ln w on the active rows, 0 elsewhere. */
+  x: Float64Array;
+  /** The weights e^x on the active rows, 0 elsewhere. */
+  readonly w: Float64Array;
+  /** The step's increment of x (0 on inactive rows). */
+  readonly f: Float64Array;
+  /** The next iterate, before rescaling. */
+  next: Float64Array;
+  /** 1 for rows with a nonzero entry that have not been dropped. */
+  private readonly active: Uint8Array;
+  private readonly n: number;
+  private readonly e: number; // row scale w_i^e
+  private readonly jacobi: boolean;
+
+  constructor({ n, d: cols, data, b }: LewisMatrix, private readonly p: number) {
+    this.n = n;
+    this.e = 0.5 - 1 / p;
+    this.jacobi = p < JACOBI_MAX_P;
+    const d = b ? cols + 1 : cols;
+    this.active = new Uint8Array(n);
+    this.x = new Float64Array(n);
+    this.next = new Float64Array(n);
+    this.f = new Float64Array(n);
+    this.w = new Float64Array(n);
+    const x0 = log(d / n);
+    for (let i = 0; i < n; i++) {
+      let nonzero = b !== null && b[i] !== 0;
+      for (let j = 0; j < cols && !nonzero; j++) nonzero = data[i * cols + j] !== 0;
+      if (!nonzero) continue;
+      this.active[i] = 1;
+      this.x[i] = x0;
+      this.w[i] = d / n;
+    }
+  }
+
+  /** Row scales of W^{1/2−1/p}·A (a fresh array per request: an async solver may still hold the last). */
+  scales(): Float64Array {
+    const { n, e, active, w, x } = this;
+    const scale = new Float64Array(n);
+    if (e === 0) for (let i = 0; i < n; i++) scale[i] = active[i];
+    // p = 1 (e = −1/2), the common case: 1/√w is several times faster than exp.
+    else if (e === -0.5) for (let i = 0; i < n; i++) scale[i] = active[i] ? 1 / Math.sqrt(w[i]) : 0;
+    else for (let i = 0; i < n; i++) scale[i] = active[i] ? exp(e * x[i]) : 0;
+    return scale;
+  }
+
+  /** Drops the active rows whose leverage is exactly 0 (see the file comment); true if there were any. */
+  dropZeroLeverage(tau: Float64Array): boolean {
+    const { n, active } = this;
+    let dropped = false;
+    for (let i = 0; i < n; i++) {
+      if (!active[i] || tau[i] > 0) continue;
+      active[i] = 0;
+      this.x[i] = 0;
+      this.w[i] = 0;
+      dropped = true;
+    }
+    return dropped;
+  }
+
+  /** f = the step's increments (Jacobi-scaled if `accelerated`); returns max_i |ln τ_i − ln w_i|. */
+  increments(tau: Float64Array, accelerated: boolean): number {
+    const { n, active, x, f, p } = this;
+    const jacobi = accelerated && this.jacobi;
+    const plain = plainStep(p);
+    let residual = 0;
+    for (let i = 0; i < n; i++) {
+      if (!active[i]) {
+        f[i] = 0;
+        continue;
+      }
+      const r = log(tau[i]) - x[i];
+      const a = abs(r);
+      if (a > residual) residual = a;
+      f[i] = (jacobi ? jacobiStep(p, tau[i]) : plain) * r;
+    }
+    return residual;
+  }
+
+  /** next = x + f. */
+  plainStep(): void {
+    const { n, x, f, next } = this;
+    for (let i = 0; i < n; i++) next[i] = x[i] + f[i];
+  }
+
+  /**
+   * x = next rescaled to Σ e^x = rank, and w = e^x. The exact weights sum to the rank and
+   * τ(W^{1/2−1/p}A) does not change when W is scaled, so this costs nothing at the fixed point and
+   * keeps the sum exact between steps.
+   */
+  advance(rank: number): void {
+    const { n, active, next, w } = this;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      w[i] = active[i] ? exp(next[i]) : 0;
+      total += w[i];
+    }
+    const factor = total > 0 && rank > 0 ? rank / total : 1;
+    const shift = log(factor);
+    for (let i = 0; i < n; i++) {
+      if (!active[i]) {
+        next[i] = 0;
+        continue;
+      }
+      next[i] += shift;
+      w[i] *= factor;
+    }
+    [this.x, this.next] = [next, this.x];
+  }
 }
 
 /** ℓp Lewis weights of A in TypeScript; see the file comment for the method, stopping rule and residual. */

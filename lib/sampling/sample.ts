@@ -19,9 +19,9 @@ export const SAMPLING_SCHEMES: readonly SamplingScheme[] = ['uniform', 'leverage
 /**
  * Fixed-point residual at which 'lewis' stops. Weights with residual r are one-sided γ-Lewis weights
  * with γ = e^{−r} (w_i >= γ·τ_i(W^{1/2−1/p}A)), which keep the sampling guarantee at 1/γ times the
- * rows (notes §1.1, Def 6.1.7): r = 0.1 costs at most 10.5% more rows and takes about a third of the
- * leverage computations of lewisWeights' default 1e-8 (200,000 x 20, p = 1: 5 vs 19 on heavy-tailed
- * rows, 1 vs 14 on Gaussian ones [measured]).
+ * rows (notes §1.1, Def 6.1.7): r = 0.1 costs at most 10.5% more rows and takes at most half the
+ * leverage computations of lewisWeights' default 1e-8 (200,000 x 20, p = 1, the bench families with
+ * seed 1: 4 vs 10 on heavy-tailed rows, 2 vs 5 on Gaussian ones [measured]).
  */
 export const SAMPLING_LEWIS_TOLERANCE = 0.1;
 /** 'sensitivity' solves the exact per-row problems (O(n²) work) up to this many rows, else uses 'approximate' (O(n·20d)). */

@@ -1,5 +1,5 @@
 // ℓp Lewis weights in C++: the iteration of lib/sampling/lewis.ts (lewisIteration, which documents
-// the method, the over-relaxation, the rescaling and the residual), step for step, over the exact
+// the method, the acceleration, the rescaling and the residual), step for step, over the exact
 // leverage scores of leverage.h. Used by the C API; the weights agree with the TypeScript driver's to
 // rounding and do not depend on the thread count.
 #ifndef SKETCHMAX_SAMPLING_LEWIS_H_
