@@ -16,6 +16,9 @@ const { FAMILIES, lpObjective } = require('./sampling_families');
 const { lineChart } = require('./svg');
 const { median, nowNs } = require('./timing');
 
+/** lib/sampling/sample.ts: 'sensitivity' is exact up to this many rows, approximate above. */
+const EXACT_SENSITIVITY_MAX_ROWS = 500;
+
 const ROOT = path.join(__dirname, '..', '..');
 
 const SCHEMES = ['uniform', 'leverage', 'root-leverage', 'lewis', 'sensitivity', 'sensitivity+leverage'];
@@ -40,7 +43,16 @@ const SAMPLING_FULL = {
     refTolerance: 1e-12,
     highs: true,
   },
-  highP: { family: 'lowSensitivity', n: 4000, d: 20, k: 7, ps: [3, 4], multiples: [2, 4, 8, 16, 32], seeds: 20, schemes: ['uniform', 'lewis', 'sensitivity', 'sensitivity+leverage'] },
+  // p > 2 instances: the low-rank + sparse family, and Hadamard spikes + sparse rows (the sharper
+  // separation the tests check at 416 x 16), here at d = 32 with approximate sensitivities; `params`
+  // are per-p family options.
+  highP: {
+    schemes: ['uniform', 'lewis', 'sensitivity', 'sensitivity+leverage'],
+    instances: [
+      { family: 'lowSensitivity', n: 4000, d: 20, k: 7, ps: [3, 4], multiples: [2, 4, 8, 16, 32], seeds: 20 },
+      { family: 'spikes', n: 2080, d: 32, ps: [3, 4], params: { 3: { spikeShare: 0.25 }, 4: { spikeShare: 0.5 } }, multiples: [3, 4, 6, 8, 12, 16], seeds: 40 },
+    ],
+  },
   speed: { family: 'heavyTailed', n: 1000000, d: 50, ps: [1, 1.5], size: 2000, seeds: 5, fullRuns: 1 },
   lewisBig: { n: 1000000, d: 50, p: 1 },
   leverage: { n: 200000, ds: [10, 25, 50, 100, 200, 400], rounds: 3 },
@@ -49,7 +61,13 @@ const SAMPLING_FULL = {
 const SAMPLING_QUICK = {
   // n = 5000, d = 8 rather than 10,000 x 10: the approximate sensitivities cost ~15 ms per row here.
   quality: { ...SAMPLING_FULL.quality, families: [{ family: 'planted', n: 5000, d: 8 }, { family: 'heavyTailed', n: 5000, d: 8 }], seeds: 20, distortionSeeds: 3, distortionOptions: { directions: 100, localSearchSteps: 30 } },
-  highP: { ...SAMPLING_FULL.highP, n: 2000, d: 20, k: 7, multiples: [4, 8, 16, 32], seeds: 12 },
+  highP: {
+    ...SAMPLING_FULL.highP,
+    instances: [
+      { ...SAMPLING_FULL.highP.instances[0], n: 2000, multiples: [4, 8, 16, 32], seeds: 12 },
+      { ...SAMPLING_FULL.highP.instances[1], n: 416, d: 16, multiples: [4, 6, 8, 12], seeds: 20 },
+    ],
+  },
   speed: { ...SAMPLING_FULL.speed, n: 100000, d: 20, size: 800, seeds: 3 },
   lewisBig: { n: 100000, d: 20, p: 1 },
   leverage: { n: 20000, ds: [10, 25, 50, 100, 200, 400], rounds: 2 },
@@ -341,61 +359,63 @@ function rowsFor(cells, level) {
 
 function runHighP(api, cfg, progress) {
   const h = cfg.highP;
-  const out = { n: h.n, d: h.d, k: h.k, seeds: h.seeds, multiples: h.multiples, runs: [] };
-  for (const p of h.ps) {
-    const P = FAMILIES[h.family]({ n: h.n, d: h.d, k: h.k, seed: 1 });
-    const { A, b } = P;
-    const d = A.cols;
-    progress(`p = ${p} ${P.name}: full solve`);
-    const ref = timed(() => api.lpRegression(A, b, p, { tolerance: 1e-12 }));
-    const fOpt = lpObjective(A, b, ref.value.x, p);
-    const res = { p, name: P.name, note: P.note, n: A.rows, d, reference: { objective: fOpt, iterations: ref.value.iterations, converged: ref.value.converged, ms: ms(ref.ns) }, schemes: {} };
-    const sizes = h.multiples.map((k) => k * d);
-    let sigma = null;
-    for (const scheme of h.schemes) {
-      progress(`p = ${p}: scores '${scheme}' on [A | b]`);
-      const sc = schemeScores(api, A, b, p, scheme, sizes[0], sigma);
-      if (scheme === 'sensitivity') {
-        sigma = sc.scores;
-        res.sensitivityMethod = A.rows <= 2000 ? 'exact' : 'approximate';
-      }
-      const cells = [];
-      for (const m of sizes) {
-        const runs = runCell(api, P, p, fOpt, sc.scores, m, h.seeds, 0, sigma, undefined);
-        const s = summarizeRuns(runs);
-        cells.push({ m, multiple: m / d, ...s, runs });
-        progress(`  p = ${p} ${scheme} m = ${m}: ratio ${s.ratioMedian.toFixed(4)}/${s.ratioP95.toFixed(4)}, realized ${s.sizeMin}-${s.sizeMax}`);
-      }
-      res.schemes[scheme] = { scoreMs: ms(sc.ns), sumScores: sc.total, reusedSensitivities: !!sc.reusedSensitivities, cells };
-    }
-    // 𝔖 of [A | b] (d + 1 columns) from the sensitivities the sampler used; the Lewis weights sum to d + 1.
-    const dd = d + 1;
-    const S = res.schemes.sensitivity.sumScores;
-    res.totalSensitivity = { S, columns: dd, dHalfP: Math.pow(dd, p / 2), sTwoMinus: Math.pow(S, 2 - 2 / p), method: res.sensitivityMethod };
-    if (api.totalSensitivity) {
-      try {
-        const t = timed(() => api.totalSensitivity(A, p, { method: 'estimate', seed: 1 }));
-        res.totalSensitivity.estimateOfA = { ...t.value, ms: ms(t.ns) };
-      } catch (e) {
-        res.totalSensitivity.estimateOfA = { error: e.message };
-      }
-    }
-    // Rows needed for the p95 ratios Lewis reaches at its grid points, and at fixed levels.
-    const lew = res.schemes.lewis.cells;
-    const levels = [...new Set([...lew.slice(1).map((c) => +c.ratioP95.toPrecision(4)), 1.05, 1.02, 1.01])].filter((v) => v > 1).sort((a, b) => b - a);
-    res.needed = levels.map((level) => {
-      const row = { level };
-      for (const scheme of h.schemes) row[scheme] = rowsFor(res.schemes[scheme].cells, level);
-      for (const scheme of ['sensitivity', 'sensitivity+leverage']) {
-        const a = row.lewis.m;
-        const s = row[scheme].m;
-        row[`factor:${scheme}`] = a && s ? a / s : null;
-      }
-      return row;
-    });
-    out.runs.push(res);
-  }
+  const out = { runs: [] };
+  for (const inst of h.instances) for (const p of inst.ps) out.runs.push(runHighPInstance(api, h.schemes, inst, p, progress));
   return out;
+}
+
+function runHighPInstance(api, schemes, inst, p, progress) {
+  const P = FAMILIES[inst.family]({ n: inst.n, d: inst.d, k: inst.k, p, ...(inst.params?.[p] ?? {}), seed: 1 });
+  const { A, b } = P;
+  const d = A.cols;
+  progress(`p = ${p} ${P.name}: full solve`);
+  const ref = timed(() => api.lpRegression(A, b, p, { tolerance: 1e-12 }));
+  const fOpt = lpObjective(A, b, ref.value.x, p);
+  const res = { p, family: inst.family, seeds: inst.seeds, name: P.name, note: P.note, n: A.rows, d, reference: { objective: fOpt, iterations: ref.value.iterations, converged: ref.value.converged, ms: ms(ref.ns) }, schemes: {} };
+  const sizes = inst.multiples.map((k) => k * d);
+  let sigma = null;
+  for (const scheme of schemes) {
+    progress(`p = ${p}: scores '${scheme}' on [A | b]`);
+    const sc = schemeScores(api, A, b, p, scheme, sizes[0], sigma);
+    if (scheme === 'sensitivity') {
+      sigma = sc.scores;
+      res.sensitivityMethod = A.rows <= EXACT_SENSITIVITY_MAX_ROWS ? 'exact' : 'approximate';
+    }
+    const cells = [];
+    for (const m of sizes) {
+      const runs = runCell(api, P, p, fOpt, sc.scores, m, inst.seeds, 0, sigma, undefined);
+      const s = summarizeRuns(runs);
+      cells.push({ m, multiple: m / d, ...s, runs });
+      progress(`  p = ${p} ${scheme} m = ${m}: ratio ${s.ratioMedian.toFixed(4)}/${s.ratioP95.toFixed(4)}, realized ${s.sizeMin}-${s.sizeMax}`);
+    }
+    res.schemes[scheme] = { scoreMs: ms(sc.ns), sumScores: sc.total, reusedSensitivities: !!sc.reusedSensitivities, cells };
+  }
+  // 𝔖 of [A | b] (d + 1 columns) from the sensitivities the sampler used; the Lewis weights sum to d + 1.
+  const dd = d + 1;
+  const S = res.schemes.sensitivity.sumScores;
+  res.totalSensitivity = { S, columns: dd, dHalfP: Math.pow(dd, p / 2), sTwoMinus: Math.pow(S, 2 - 2 / p), method: res.sensitivityMethod };
+  if (api.totalSensitivity) {
+    try {
+      const t = timed(() => api.totalSensitivity(A, p, { method: 'estimate', seed: 1 }));
+      res.totalSensitivity.estimateOfA = { ...t.value, ms: ms(t.ns) };
+    } catch (e) {
+      res.totalSensitivity.estimateOfA = { error: e.message };
+    }
+  }
+  // Rows needed for the p95 ratios Lewis reaches at its grid points, and at fixed levels.
+  const lew = res.schemes.lewis.cells;
+  const levels = [...new Set([...lew.slice(1).map((c) => +c.ratioP95.toPrecision(4)), 1.05, 1.02, 1.01])].filter((v) => v > 1).sort((a, b) => b - a);
+  res.needed = levels.map((level) => {
+    const row = { level };
+    for (const scheme of schemes) row[scheme] = rowsFor(res.schemes[scheme].cells, level);
+    for (const scheme of ['sensitivity', 'sensitivity+leverage']) {
+      const a = row.lewis.m;
+      const s = row[scheme].m;
+      row[`factor:${scheme}`] = a && s ? a / s : null;
+    }
+    return row;
+  });
+  return res;
 }
 
 // ---------- speed at 1,000,000 x 50 ----------
@@ -555,14 +575,14 @@ function qualitySection(q, svgBase) {
 }
 
 function highPSection(h) {
-  const out = ['## p = 3 and 4: rows needed on a low-total-sensitivity family', ''];
+  const out = ['## p = 3 and 4: rows needed on low-total-sensitivity families', ''];
   if (h.skipped) return [...out, `Skipped: ${h.skipped}`].join('\n');
   for (const r of h.runs) {
     const S = r.totalSensitivity;
     out.push(
       `### p = ${r.p}, ${r.name}`,
       '',
-      `${r.note}. 𝔖_p([A | b]) = Σσ_i = ${num(S.S)} (${S.method} sensitivities), d + 1 = ${S.columns}, (d + 1)^{p/2} = ${num(S.dHalfP)}, 𝔖^{2−2/p} = ${num(S.sTwoMinus)}` +
+      `${r.note}; ${r.seeds} seeds. 𝔖_p([A | b]) = Σσ_i = ${num(S.S)} (${S.method} sensitivities), d + 1 = ${S.columns}, (d + 1)^{p/2} = ${num(S.dHalfP)}, 𝔖^{2−2/p} = ${num(S.sTwoMinus)}` +
         (S.estimateOfA && S.estimateOfA.total !== undefined ? `; totalSensitivity(A, p, 'estimate') = ${num(S.estimateOfA.total)} ± ${num(S.estimateOfA.standardError)} (${S.estimateOfA.evaluations} evaluations, ${time(S.estimateOfA.ms * 1e6)})` : '') +
         `. Full solve ${time(r.reference.ms * 1e6)}, ${r.reference.iterations} it.`,
       '',
@@ -682,9 +702,10 @@ function charts(r) {
   if (r.highP && r.highP.runs) {
     for (const h of r.highP.runs) {
       const live = Object.entries(h.schemes);
-      out[`p${h.p}_ratio`] = lineChart({
+      // The low-rank + sparse charts keep their names (p3_ratio, p4_ratio); other families add theirs.
+      out[h.family === 'lowSensitivity' ? `p${h.p}_ratio` : `p${h.p}_${h.family}_ratio`] = lineChart({
         title: `ℓ${h.p} regression p95 excess vs sample size: ${h.name}`,
-        subtitle: `${r.machine.cpu}, ${r.highP.seeds} seeds${r.quick ? ' (--quick)' : ''}`,
+        subtitle: `${r.machine.cpu}, ${h.seeds} seeds${r.quick ? ' (--quick)' : ''}`,
         xLabel: 'target sample size m (log scale)',
         yLabel: 'p95 ratio − 1 (log scale)',
         series: live.map(([scheme, s]) => ({ label: scheme, color: COLORS[scheme], points: s.cells.map((c) => [c.m, c.ratioP95 - 1]) })),

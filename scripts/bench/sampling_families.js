@@ -26,6 +26,21 @@
 //                 Lewis weights give the low-rank rows a share k/d of the sample, sensitivities a share
 //                 ≈ 𝔖_lowrank/𝔖, i.e. they under-sample the rows whose σ_i/w_i ≈ k^{p/2−1}/E|g|^p is
 //                 largest. kind 'polynomial' (Lemma 7.2.4): Legendre features P_0..P_{d−1} of t_i ~ U(−1, 1).
+//   spikes        p > 2 family where sensitivities and Lewis weights disagree most (a sharper
+//                 separation than lowSensitivity's, built for small tests): d = a power of two, d spike
+//                 rows α·h_k (the rows of the d x d Sylvester–Hadamard matrix, at random positions) and
+//                 n − d rows with one nonzero each (±e^{N(0, 1/4)} in a random column). x = h_k is
+//                 orthogonal to every other spike, so row k alone carries a share `spikeShare` (default
+//                 1/2) of ‖A·h_k‖_p^p: α is set from α^p·d^p = spikeShare/(1 − spikeShare)·(n − d)·E|c|^p,
+//                 E|c|^p = e^{p²/8}, for the family's `p` (default 4). So σ_spike ≈ spikeShare while
+//                 the Lewis weight is ≈ d^{1−p/2}/(1 + d^{1−p/2}) ([derived] for equal sparse magnitudes
+//                 and share 1/2: 1/17 at p = 4, d = 16): the ratio σ_i/w_i ≈ d^{p/2−1}/2 is near its
+//                 bound d^{p/2−1}, while 𝔖 ≈ d·spikeShare + d ≪ d^{p/2}. Lewis sampling keeps every spike
+//                 only from about d/w_spike rows, sensitivity sampling from 𝔖/σ_spike ≈ 3d.
+//                 Response 'adversarial' (default): b = A·xTrue + noiseScale·N(0, 1) on the sparse rows
+//                 and ±offset·noiseScale (offset default 6) on the spikes, so the ℓp fit (p > 2 weighs
+//                 large residuals) bends toward every spike and a sample that misses or misweights one
+//                 pays for it; 'gaussian': noise on every row.
 //   completeGraph grounded incidence matrix of the complete graph K_v: rows e_u − e_w (u < w), the column
 //                 of vertex v − 1 dropped; n = v(v−1)/2, d = v − 1. All sensitivities are equal, so
 //                 uniform = sensitivity sampling (sanity control).
@@ -320,6 +335,63 @@ function lpObjective(A, b, x, p, rows = null, weights = null) {
   return f;
 }
 
-const FAMILIES = { gaussian, planted, heavyTailed, lowSensitivity, completeGraph };
+/** The d x d Sylvester–Hadamard matrix (d a power of two), row-major ±1. */
+function hadamard(d) {
+  const H = new Float64Array(d * d);
+  H[0] = 1;
+  for (let s = 1; s < d; s *= 2) {
+    for (let i = 0; i < s; i++) {
+      for (let j = 0; j < s; j++) {
+        const v = H[i * d + j];
+        H[i * d + j + s] = v;
+        H[(i + s) * d + j] = v;
+        H[(i + s) * d + j + s] = -v;
+      }
+    }
+  }
+  return H;
+}
 
-module.exports = { FAMILIES, gaussian, planted, heavyTailed, lowSensitivity, completeGraph, rng, matvec, lpObjective };
+/**
+ * Hadamard spikes + 1-sparse rows (see the file comment).
+ * @param {{n: number, d: number, p?: number, spikeShare?: number, offset?: number, seed?: number, response?: 'adversarial'|'gaussian', noiseScale?: number}} o
+ */
+function spikes({ n, d, p = 4, spikeShare = 0.5, offset = 6, seed = 1, response = 'adversarial', noiseScale = 0.1 }) {
+  checkShape(n, d, 'spikes');
+  if (!(d >= 2 && (d & (d - 1)) === 0)) throw new RangeError(`spikes: d must be a power of two >= 2 (d = ${d})`);
+  if (!(n >= 2 * d)) throw new RangeError(`spikes: need n >= 2d (n = ${n}, d = ${d})`);
+  if (!(spikeShare > 0 && spikeShare < 1)) throw new RangeError(`spikes: need 0 < spikeShare < 1 (${spikeShare})`);
+  const r = rng(seed * 7919 + 97);
+  const H = hadamard(d);
+  const alpha = Math.pow((spikeShare / (1 - spikeShare)) * (n - d) * Math.exp((p * p) / 8), 1 / p) / d;
+  const special = randomRows(n, d, r);
+  const spikeOf = new Int32Array(n).fill(-1);
+  special.forEach((i, k) => (spikeOf[i] = k));
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    const k = spikeOf[i];
+    if (k >= 0) for (let j = 0; j < d; j++) data[o + j] = alpha * H[k * d + j];
+    else data[o + r.int(d)] = (r.uniform() < 0.5 ? -1 : 1) * Math.exp(0.5 * r.normal());
+  }
+  const A = { data, rows: n, cols: d };
+  const xTrue = new Float64Array(d);
+  for (let j = 0; j < d; j++) xTrue[j] = r.normal();
+  const b = matvec(A, xTrue);
+  for (let i = 0; i < n; i++) b[i] += response === 'adversarial' && spikeOf[i] >= 0 ? (r.uniform() < 0.5 ? -1 : 1) * offset * noiseScale : noiseScale * r.normal();
+  const how = response === 'adversarial' ? `${noiseScale}·N(0, 1) on the sparse rows, ±${+(offset * noiseScale).toPrecision(6)} on the spikes` : `${noiseScale}·N(0, 1)`;
+  return {
+    A,
+    b,
+    xTrue,
+    name: `Hadamard spikes + sparse ${n} × ${d} (spike share ${spikeShare}, scale ${alpha.toPrecision(3)} for p = ${p})`,
+    family: 'spikes',
+    params: { n, d, p, spikeShare, offset, seed, response, noiseScale },
+    special,
+    note: `b = A·x + ${how}`,
+  };
+}
+
+const FAMILIES = { gaussian, planted, heavyTailed, lowSensitivity, spikes, completeGraph };
+
+module.exports = { FAMILIES, gaussian, planted, heavyTailed, lowSensitivity, spikes, completeGraph, rng, matvec, lpObjective };
