@@ -26,6 +26,10 @@ export interface NativeBinding {
   /** Leverage scores of diag(scale)·A and the rank (native/addon/sampling_binding.cc): method 0 exact, 1 approximate. */
   leverageScores(A: Float64Array, n: number, d: number, scale: Float64Array | null, method: number, k0: number, k1: number, sketchRows: number, jlColumns: number, nnzPerColumn: number, threads: number, b?: Float64Array | null): { tau: Float64Array; rank: number };
   leverageScoresAsync(A: Float64Array, n: number, d: number, scale: Float64Array | null, method: number, k0: number, k1: number, sketchRows: number, jlColumns: number, nnzPerColumn: number, threads: number, b?: Float64Array | null): Promise<{ tau: Float64Array; rank: number }>;
+  /** The Lewis iteration of lib/sampling/lewis.ts in C++ (native/sampling/lewis.cc) on A or [A | b]. */
+  lewisWeights(A: Float64Array, n: number, d: number, b: Float64Array | null, p: number, tolerance: number, maxIterations: number, threads: number): NativeLewisResult;
+  /** The same on the libuv pool; control[0] = 1 stops it before the next leverage computation (AbortError). */
+  lewisWeightsAsync(A: Float64Array, n: number, d: number, b: Float64Array | null, p: number, tolerance: number, maxIterations: number, threads: number, control: Int32Array): Promise<NativeLewisResult>;
   /** The bench's memory floor: one streaming read of x and one out-of-place pass out = c * x. */
   benchFloorPass<T extends Float32Array | Float64Array>(x: T, out: T, rows: number, algorithm: number, log: boolean): void;
 }
@@ -38,6 +42,14 @@ export interface NativeLstsqResult {
   sketchRows: number;
   rank: number;
   converged: boolean;
+}
+
+export interface NativeLewisResult {
+  weights: Float64Array;
+  iterations: number;
+  residual: number;
+  converged: boolean;
+  rank: number;
 }
 
 export interface LoadResult {

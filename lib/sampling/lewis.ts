@@ -1,5 +1,6 @@
-// ℓp Lewis weights: the iteration (shared by every backend) and its TypeScript driver.
-// notes/sensitivity-sampling.md §1.1 and §2.3.
+// ℓp Lewis weights: the iteration and its TypeScript driver. notes/sensitivity-sampling.md §1.1 and
+// §2.3. The native backend runs native/sampling/lewis.cc, this file's iteration in C++ operation for
+// operation (only log, exp and sqrt may round differently), so both backends take the same steps.
 //
 // The Lewis weights of A (n x d, n >= d) for 1 <= p < ∞ are the unique w >= 0 with
 //     w_i = τ_i(W^{1/2−1/p}·A),  W = diag(w),
@@ -147,7 +148,7 @@ export interface LewisMatrix {
 /**
  * The iteration of the file comment as a generator: it yields the row scales of each leverage
  * computation it needs (diag(scale)·A; zero for skipped rows) and receives their leverage scores, so
- * the TypeScript and native backends, sync and async, share one implementation.
+ * the TypeScript backend's sync and async forms share one implementation.
  */
 export function* lewisIteration({ p, tolerance, maxIterations }: ResolvedLewis, A: LewisMatrix): Generator<Float64Array, LewisResult, ScaledLeverage> {
   const s = new LewisState(A, p);

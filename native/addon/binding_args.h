@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace sketchmax {
@@ -36,6 +37,26 @@ inline double* doubles(Napi::Env env, const char* fn, const Napi::Value& v, cons
   Napi::Float64Array a = v.As<Napi::Float64Array>();
   if (a.ElementLength() != length) fail(env, fn, std::string(name) + " has the wrong length");
   return a.Data();
+}
+
+// The async forms' stop flag: element 0 of an Int32Array the caller sets (Atomics.store) when its
+// AbortSignal fires; the pool thread reads it between steps.
+inline const int32_t* control_flag(Napi::Env env, const char* fn, const Napi::Value& v) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+      v.As<Napi::Int32Array>().ElementLength() < 1) {
+    throw Napi::TypeError::New(env, std::string(fn) + ": control must be an Int32Array of length >= 1");
+  }
+  return v.As<Napi::Int32Array>().Data();
+}
+
+inline bool stop_requested(const int32_t* flag) { return __atomic_load_n(flag, __ATOMIC_RELAXED) != 0; }
+
+// The rejection of an async call that failed or (aborted) stopped at its flag: an Error named
+// 'AbortError' in the second case, which lib/ replaces with the signal's reason.
+inline Napi::Value call_error(Napi::Env env, const char* message, bool aborted) {
+  Napi::Error e = Napi::Error::New(env, message);
+  if (aborted) e.Set("name", "AbortError");
+  return e.Value();
 }
 
 }  // namespace sketchmax

@@ -119,7 +119,7 @@ class LstsqWorker : public Napi::AsyncProgressWorker<ProgressUpdate> {
         a_(Napi::Persistent(info[0].As<Napi::Object>())),
         b_(Napi::Persistent(info[3].As<Napi::Object>())),
         control_(Napi::Persistent(info[14].As<Napi::Object>())),
-        stop_(info[14].As<Napi::Int32Array>().Data()),
+        stop_(control_flag(info.Env(), "sketchmax.lstsqAsync", info[14])),
         x_(call.d) {
     if (info[13].IsFunction()) on_progress_ = Napi::Persistent(info[13].As<Napi::Function>());
     if (call.options.row_scale) scale_ = Napi::Persistent(info[15].As<Napi::Object>());
@@ -152,14 +152,12 @@ class LstsqWorker : public Napi::AsyncProgressWorker<ProgressUpdate> {
       deferred_.Resolve(result_object(env, x_, info_));
       return;
     }
-    Napi::Error e = Napi::Error::New(env, status_message(status_));
-    if (status_ == kLstsqCancelled) e.Set("name", "AbortError");
-    deferred_.Reject(e.Value());
+    deferred_.Reject(call_error(env, status_message(status_), status_ == kLstsqCancelled));
   }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
  private:
-  bool stopped() const { return __atomic_load_n(stop_, __ATOMIC_RELAXED) != 0; }
+  bool stopped() const { return stop_requested(stop_); }
 
   static bool on_iteration(void* ctx, size_t pass, size_t iteration, double estimate) {
     auto* self = static_cast<LstsqWorker*>(ctx);
@@ -186,10 +184,7 @@ Napi::Value LstsqAsync(const Napi::CallbackInfo& info) {
   if (!info[13].IsNull() && !info[13].IsFunction()) {
     throw Napi::TypeError::New(env, "sketchmax.lstsqAsync: onProgress must be a function or null");
   }
-  if (!info[14].IsTypedArray() || info[14].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
-      info[14].As<Napi::Int32Array>().ElementLength() < 1) {
-    throw Napi::TypeError::New(env, "sketchmax.lstsqAsync: control must be an Int32Array of length >= 1");
-  }
+  control_flag(env, "sketchmax.lstsqAsync", info[14]);
   auto* worker = new LstsqWorker(info, c);
   Napi::Promise promise = worker->promise();
   worker->Queue();

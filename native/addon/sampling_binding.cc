@@ -1,10 +1,15 @@
-// N-API glue for the leverage-score driver (native/sampling/leverage.h). lib/sampling/ checks every
-// argument first; the checks here only keep a bad direct call memory-safe.
+// N-API glue for the leverage-score and Lewis-weight drivers (native/sampling/leverage.h, lewis.h).
+// lib/sampling/ checks every argument first; the checks here only keep a bad direct call memory-safe.
 //   leverageScores(A: Float64Array, n, d, scale: Float64Array | null, method, k0, k1, sketchRows,
 //                  jlColumns, nnzPerColumn, threads[, b: Float64Array | null]) -> { tau: Float64Array(n), rank }
 //   leverageScoresAsync(...the same...) -> Promise<{ tau, rank }>: the same on the libuv pool.
 // method: 0 exact, 1 approximate; (k0, k1) the Philox key of the approximate method's sketch; with b
 // (exact only) the scores of diag(scale)·[A | b].
+//   lewisWeights(A, n, d, b: Float64Array | null, p, tolerance, maxIterations, threads)
+//     -> { weights: Float64Array(n), iterations, residual, converged, rank }
+//   lewisWeightsAsync(...the same 8..., control: Int32Array(1)) -> Promise<the same>: on the libuv
+//     pool; control[0] != 0 (set by the caller's AbortSignal) stops it before the next leverage
+//     computation and rejects with an Error whose name is 'AbortError'.
 #include <napi.h>
 
 #include <algorithm>
@@ -15,6 +20,7 @@
 #include "addon/addon_state.h"
 #include "addon/binding_args.h"
 #include "sampling/leverage.h"
+#include "sampling/lewis.h"
 
 namespace sketchmax {
 namespace {
@@ -126,11 +132,127 @@ Napi::Value LeverageScoresAsync(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+// ---------- Lewis weights ----------
+
+constexpr const char* kLewisFn = "sketchmax.lewisWeights";
+constexpr size_t kLewisArgs = 8;  // and the async form's control array
+
+struct LewisCall {
+  const KernelTable* kernels;
+  const double* A;
+  const double* b;
+  size_t n, d;
+  LewisOptions options;
+  Napi::Float64Array w;  // valid in the calling scope only
+  double* w_data;        // for the pool thread
+};
+
+LewisCall unpack_lewis(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  LewisCall c;
+  c.n = whole(env, kLewisFn, info[1], "n", kMaxDim);
+  c.d = whole(env, kLewisFn, info[2], "d", kMaxDim);
+  c.b = info[3].IsNull() ? nullptr : doubles(env, kLewisFn, info[3], "b", c.n);
+  const size_t cols = c.b ? c.d + 1 : c.d;
+  if (c.n < cols || (c.d > 0 && c.n > SIZE_MAX / c.d)) fail(env, kLewisFn, "A must be an n x d matrix with n >= d (d + 1 with b)");
+  c.A = doubles(env, kLewisFn, info[0], "A", c.n * c.d);
+  LewisOptions& o = c.options;
+  o.p = number(env, kLewisFn, info[4], "p");
+  if (!(o.p >= 1 && std::isfinite(o.p))) fail(env, kLewisFn, "p must be finite and >= 1");
+  o.tolerance = number(env, kLewisFn, info[5], "tolerance");
+  if (!(o.tolerance > 0 && std::isfinite(o.tolerance))) fail(env, kLewisFn, "tolerance must be positive and finite");
+  o.max_iterations = whole(env, kLewisFn, info[6], "maxIterations", kMaxDim);
+  o.threads = std::max(1u, static_cast<unsigned>(whole(env, kLewisFn, info[7], "threads", 4096)));
+  c.kernels = &kernel_table(addon_state(env).isa);
+  c.w = Napi::Float64Array::New(env, c.n);
+  c.w_data = c.w.Data();
+  return c;
+}
+
+const char* lewis_message(LewisStatus s) {
+  return s == kLewisCancelled ? "sketchmax.lewisWeights: aborted" : "sketchmax.lewisWeights: out of memory for the work space";
+}
+
+Napi::Object lewis_object(Napi::Env env, Napi::Float64Array w, const LewisResult& r) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("weights", w);
+  out.Set("iterations", static_cast<double>(r.iterations));
+  out.Set("residual", r.residual);
+  out.Set("converged", r.converged);
+  out.Set("rank", static_cast<double>(r.rank));
+  return out;
+}
+
+Napi::Value LewisWeights(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != kLewisArgs) throw Napi::TypeError::New(env, "sketchmax.lewisWeights: expected 8 arguments");
+  const LewisCall c = unpack_lewis(info);
+  LewisResult r;
+  const LewisStatus s = lewis_weights(*c.kernels, c.A, c.b, c.n, c.d, c.options, c.w_data, &r);
+  if (s != kLewisOk) throw Napi::Error::New(env, lewis_message(s));
+  return lewis_object(env, c.w, r);
+}
+
+// On the libuv pool. The references keep A, b, w and the control array alive until the promise
+// settles; callers must not transfer or write A or b meanwhile.
+class LewisWorker : public Napi::AsyncWorker {
+ public:
+  LewisWorker(const Napi::CallbackInfo& info, const LewisCall& call)
+      : Napi::AsyncWorker(info.Env(), "sketchmax:lewisWeights"),
+        call_(call),
+        deferred_(Napi::Promise::Deferred::New(info.Env())),
+        a_(Napi::Persistent(info[0].As<Napi::Object>())),
+        control_(Napi::Persistent(info[kLewisArgs].As<Napi::Object>())),
+        w_(Napi::Persistent(call.w)),
+        stop_(control_flag(info.Env(), "sketchmax.lewisWeightsAsync", info[kLewisArgs])) {
+    if (call.b) b_ = Napi::Persistent(info[3].As<Napi::Object>());
+  }
+
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    LewisHook hook;
+    hook.keep_going = [](void* ctx) { return !stop_requested(static_cast<const int32_t*>(ctx)); };
+    hook.ctx = const_cast<int32_t*>(stop_);
+    status_ = lewis_weights(*call_.kernels, call_.A, call_.b, call_.n, call_.d, call_.options, call_.w_data, &result_, hook);
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (status_ == kLewisOk) {
+      deferred_.Resolve(lewis_object(env, w_.Value(), result_));
+      return;
+    }
+    deferred_.Reject(call_error(env, lewis_message(status_), status_ == kLewisCancelled));
+  }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  LewisCall call_;
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference a_, b_, control_;
+  Napi::Reference<Napi::Float64Array> w_;
+  const int32_t* stop_;
+  LewisResult result_;
+  LewisStatus status_ = kLewisOk;
+};
+
+Napi::Value LewisWeightsAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != kLewisArgs + 1) throw Napi::TypeError::New(env, "sketchmax.lewisWeightsAsync: expected 9 arguments");
+  control_flag(env, "sketchmax.lewisWeightsAsync", info[kLewisArgs]);  // before the worker holds references
+  auto* worker = new LewisWorker(info, unpack_lewis(info));
+  Napi::Promise promise = worker->promise();
+  worker->Queue();
+  return promise;
+}
+
 }  // namespace
 
 void register_sampling(Napi::Env env, Napi::Object exports) {
   exports.Set("leverageScores", Napi::Function::New(env, LeverageScores, "leverageScores"));
   exports.Set("leverageScoresAsync", Napi::Function::New(env, LeverageScoresAsync, "leverageScoresAsync"));
+  exports.Set("lewisWeights", Napi::Function::New(env, LewisWeights, "lewisWeights"));
+  exports.Set("lewisWeightsAsync", Napi::Function::New(env, LewisWeightsAsync, "lewisWeightsAsync"));
 }
 
 }  // namespace sketchmax

@@ -92,7 +92,7 @@ sketchmax_status_t sketchmax_lewis_weights(const double* A, size_t n, size_t d, 
   o.threads = threads ? threads : 1;
   return guarded([&] {
     sketchmax::LewisResult r;
-    if (sketchmax::lewis_weights(current_kernels(), A, b, n, d, o, w, &r) != sketchmax::kLeverageOk)
+    if (sketchmax::lewis_weights(current_kernels(), A, b, n, d, o, w, &r) != sketchmax::kLewisOk)
       return SKETCHMAX_ERROR_OUT_OF_MEMORY;
     if (info) {
       info->iterations = r.iterations;

@@ -118,8 +118,8 @@ class LewisState {
 
 }  // namespace
 
-LeverageStatus lewis_weights(const KernelTable& kernels, const double* A, const double* b, size_t n, size_t d,
-                             const LewisOptions& o, double* w, LewisResult* result) {
+LewisStatus lewis_weights(const KernelTable& kernels, const double* A, const double* b, size_t n, size_t d,
+                          const LewisOptions& o, double* w, LewisResult* result, LewisHook hook) {
   LewisState s(A, b, n, d, o.p, w);
   Anderson anderson(n, kAndersonDepth);
   LeverageOptions lo;
@@ -130,9 +130,9 @@ LeverageStatus lewis_weights(const KernelTable& kernels, const double* A, const 
   bool accelerated = true;
   double residual = std::numeric_limits<double>::infinity(), last = residual;
   for (;;) {
+    if (hook.keep_going && !hook.keep_going(hook.ctx)) return kLewisCancelled;
     s.scales(scale.data());
-    const LeverageStatus status = leverage_scores(kernels, A, b, n, d, scale.data(), lo, tau.data(), &rank);
-    if (status != kLeverageOk) return status;
+    if (leverage_scores(kernels, A, b, n, d, scale.data(), lo, tau.data(), &rank) != kLeverageOk) return kLewisOutOfMemory;
     const bool dropped = s.drop_zero_leverage(tau.data());
     residual = s.increments(tau.data(), accelerated);
     if (dropped) {
@@ -160,7 +160,7 @@ LeverageStatus lewis_weights(const KernelTable& kernels, const double* A, const 
   result->residual = residual;
   result->converged = residual <= o.tolerance;
   result->rank = rank;
-  return kLeverageOk;
+  return kLewisOk;
 }
 
 }  // namespace sketchmax

@@ -1,5 +1,5 @@
 // Unit tests of the leverage-score kernels (solve_norms_rows, product_norms_rows; one ISA per run:
-// argv[1]) and of the leverage-score driver built on them. Exit 0 on success, 1 on failure, 77
+// argv[1]), of the leverage-score driver built on them and of the Lewis driver's stop hook. Exit 0 on success, 1 on failure, 77
 // (skipped) when the CPU lacks the ISA.
 #include <algorithm>
 #include <cmath>
@@ -13,6 +13,7 @@
 #include "tests/test_support.h"
 #include "linalg/qr.h"
 #include "sampling/leverage.h"
+#include "sampling/lewis.h"
 
 using namespace sketchmax;
 
@@ -346,6 +347,45 @@ void test_augmented(const KernelTable& kt) {
   }
 }
 
+// The Lewis driver asks its hook once before every leverage computation (iterations + 1 times); a
+// hook that says stop before the k-th computation ends it with kLewisCancelled after k − 1; the
+// hook does not change the weights.
+struct HookCount {
+  size_t calls = 0, stop_at = 0;
+};
+
+void test_lewis_hook(const KernelTable& kt) {
+  const size_t n = 3000, d = 6;
+  std::vector<double> A = gaussian(n * d, 91);
+  for (size_t i = 0; i < n; i += 7)
+    for (size_t j = 0; j < d; ++j) A[i * d + j] *= 30.0;  // uneven leverage: several updates
+  LewisOptions o;
+  o.threads = 2;
+  LewisHook hook;
+  std::vector<double> plain(n), hooked(n);
+  LewisResult r0, r1;
+  check(lewis_weights(kt, A.data(), nullptr, n, d, o, plain.data(), &r0) == kLewisOk, "lewis status");
+  check(r0.converged && r0.iterations >= 3, "lewis updates", double(r0.iterations), 3.0);
+  HookCount count;
+  hook.ctx = &count;
+  hook.keep_going = [](void* ctx) {
+    ++static_cast<HookCount*>(ctx)->calls;
+    return true;
+  };
+  check(lewis_weights(kt, A.data(), nullptr, n, d, o, hooked.data(), &r1, hook) == kLewisOk, "hooked status");
+  check(count.calls == r0.iterations + 1, "hook calls", double(count.calls), double(r0.iterations + 1));
+  check(same_bits(plain.data(), hooked.data(), n) && r1.iterations == r0.iterations, "hook changes nothing");
+  HookCount stop;
+  stop.stop_at = 2;
+  hook.ctx = &stop;
+  hook.keep_going = [](void* ctx) {
+    auto* h = static_cast<HookCount*>(ctx);
+    return ++h->calls < h->stop_at;
+  };
+  check(lewis_weights(kt, A.data(), nullptr, n, d, o, hooked.data(), &r1, hook) == kLewisCancelled, "cancelled status");
+  check(stop.calls == 2, "stops at the asked computation", double(stop.calls), 2.0);
+}
+
 int main(int argc, char** argv) {
   Isa isa;
   int exit_code = 0;
@@ -357,6 +397,7 @@ int main(int argc, char** argv) {
   test_exact(kt);
   test_approximate(kt);
   test_augmented(kt);
+  test_lewis_hook(kt);
   std::printf("%s: %s\n", isa_name(isa), g_failures ? "FAILED" : "ok");
   return g_failures ? 1 : 0;
 }

@@ -144,6 +144,24 @@ for (const engine of ENGINES) {
       }
     });
 
+    test('lewisWeightsAsync and sampleRowsAsync stop at an abort with the signal\'s reason', async () => {
+      // Large enough that the iteration (about ten leverage computations) cannot finish before the abort.
+      const Q = problem(100000, 20, 5);
+      for (const delay of [0, 20]) {
+        const ac = new AbortController();
+        const pending = lewisWeightsAsync(Q.A, 1, { backend, signal: ac.signal });
+        setTimeout(() => ac.abort(new Error(`stop lewis ${delay}`)), delay);
+        await expect(pending).rejects.toThrow(`stop lewis ${delay}`);
+      }
+      const ac = new AbortController();
+      const sample = sampleRowsAsync(Q.A, { p: 1, size: 100, b: Q.b, backend, signal: ac.signal });
+      ac.abort(new Error('stop sample'));
+      await expect(sample).rejects.toThrow('stop sample');
+      // Each call has its own stop flag: the next one runs to the end.
+      const r = await lewisWeightsAsync(P.A, 1, { backend, signal: new AbortController().signal });
+      expect(Array.from(r.weights)).toEqual(Array.from(lewisWeights(P.A, 1, { backend }).weights));
+    });
+
     test('sampleRows schemes compute their documented scores on [A | b]', () => {
       const n = P.A.rows;
       const Ab: Matrix = { data: new Float64Array(n * 6), rows: n, cols: 6 };
