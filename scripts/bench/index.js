@@ -6,8 +6,8 @@
 //   lstsq           least squares vs numpy (1,000,000 x 100, 200,000 x 500) and ml-matrix (20,000 x 50)
 //   sketch          sketch application on 1,000,000 x 100 against a read floor, threads 1 vs all
 //   lstsq-accuracy  forward error / residual vs numpy for kappa 1e4..1e12, and the l-infinity mode
-//   sampling        lp row sampling (issue 5): quality p = 1, rows needed p = 3/4, speed 1,000,000 x 50,
-//                   leverage exact vs approximate; bench-results/sampling[-quick].{json,md,svg} and, from
+//   sampling        lp row sampling (issue 5): quality p = 1 (20,000 rows, every size; 100,000 rows, the
+//                   targets' size), rows needed p = 3/4, speed 1,000,000 x 50, leverage exact vs approximate; bench-results/sampling[-quick].{json,md,svg} and, from
 //                   a full run with the public API, docs/bench/sampling.md + docs/bench/sampling_*.svg
 //   --sampling-parts=quality,highP,...  only those parts of the sampling section (e.g. to repeat the
 //                   quality targets with SKETCHMAX_BACKEND=js or SKETCHMAX_ISA=scalar): writes
@@ -31,7 +31,7 @@ const { lstsqMarkdown } = require('./lstsq_report');
 const { describe, loadLibrary } = require('./machine');
 const { runNumpy, runOrt } = require('./peers');
 const { json, markdown } = require('./report');
-const { runSampling } = require('./sampling');
+const { runSampling, SAMPLING_PARTS } = require('./sampling');
 const { runSketch } = require('./sketch');
 const { runMultiRowLong, runMultiRowShort, runThroughput, runTiny, runTsPath } = require('./softmax');
 const { chart } = require('./svg');
@@ -119,7 +119,6 @@ const LSTSQ_QUICK = {
 
 const SECTIONS = ['softmax', 'lstsq', 'sketch', 'lstsq-accuracy', 'sampling'];
 const LSTSQ_SECTIONS = ['lstsq', 'sketch', 'lstsq-accuracy'];
-const SAMPLING_PARTS = ['quality', 'highP', 'leverage', 'speed', 'lewisBig'];
 
 function usage() {
   return `usage: node scripts/bench/index.js [--quick] [--only=${SECTIONS.join('|')}[,...]] [--sampling-parts=${SAMPLING_PARTS.join('|')}[,...]]\n`;

@@ -21,6 +21,9 @@ const EXACT_SENSITIVITY_MAX_ROWS = 500;
 
 const ROOT = path.join(__dirname, '..', '..');
 
+/** The parts of the sampling section, in the order they run (--sampling-parts picks some). */
+const SAMPLING_PARTS = ['quality', 'qualityLarge', 'highP', 'leverage', 'speed', 'lewisBig'];
+
 const SCHEMES = ['uniform', 'leverage', 'root-leverage', 'lewis', 'sensitivity', 'sensitivity+leverage'];
 const COLORS = { uniform: '#7f7f7f', leverage: '#1f77b4', 'root-leverage': '#17becf', lewis: '#2ca02c', sensitivity: '#d62728', 'sensitivity+leverage': '#ff7f0e' };
 
@@ -43,6 +46,22 @@ const SAMPLING_FULL = {
     refTolerance: 1e-12,
     highs: true,
   },
+  // The p = 1 targets at the notes' protocol size (n = 10^5): only m = 20d, only the schemes the
+  // targets name, no distortion ('sensitivity' takes ~6 minutes per family here).
+  qualityLarge: {
+    p: 1,
+    families: [
+      { family: 'planted', n: 100000, d: 10 },
+      { family: 'heavyTailed', n: 100000, d: 10 },
+    ],
+    multiples: [20],
+    targetMultiple: 20,
+    seeds: 20,
+    distortionSeeds: 0,
+    schemes: ['uniform', 'lewis', 'sensitivity'],
+    refTolerance: 1e-12,
+    highs: true,
+  },
   // p > 2 instances: the low-rank + sparse family, and Hadamard spikes + sparse rows (the sharper
   // separation the tests check at 416 x 16), here at d = 32 with approximate sensitivities; `params`
   // are per-p family options.
@@ -61,6 +80,7 @@ const SAMPLING_FULL = {
 const SAMPLING_QUICK = {
   // n = 5000, d = 8 rather than 10,000 x 10: the approximate sensitivities cost ~15 ms per row here.
   quality: { ...SAMPLING_FULL.quality, families: [{ family: 'planted', n: 5000, d: 8 }, { family: 'heavyTailed', n: 5000, d: 8 }], seeds: 20, distortionSeeds: 3, distortionOptions: { directions: 100, localSearchSteps: 30 } },
+  qualityLarge: { ...SAMPLING_FULL.qualityLarge, families: [{ family: 'planted', n: 10000, d: 8 }, { family: 'heavyTailed', n: 10000, d: 8 }] },
   highP: {
     ...SAMPLING_FULL.highP,
     instances: [
@@ -256,8 +276,8 @@ function runCell(api, P, p, fOpt, scores, m, seeds, distortionSeeds, sigma, tole
 
 // ---------- quality, p = 1 ----------
 
-function runQuality(api, cfg, progress) {
-  const q = cfg.quality;
+/** The quality part on the families of `q` (cfg.quality or cfg.qualityLarge). */
+function runQuality(api, q, progress) {
   const p = q.p;
   const out = { p, multiples: q.multiples, targetMultiple: q.targetMultiple, seeds: q.seeds, distortionSeeds: api.embeddingDistortion ? q.distortionSeeds : 0, families: [] };
   for (const spec of q.families) {
@@ -543,9 +563,10 @@ function header(r) {
   ].join('\n');
 }
 
-function qualitySection(q, svgBase) {
-  const out = [`## Quality, p = ${q.p}: ratio and distortion against sample size`, ''];
-  out.push(`m ∈ {${q.multiples.join(', ')}}·d, ${q.seeds} seeds per cell (distortion: the first ${q.distortionSeeds}).`, '');
+/** svgBase null: no charts (the qualityLarge part has one sample size). */
+function qualitySection(q, svgBase, title = `Quality, p = ${q.p}: ratio and distortion against sample size`) {
+  const out = [`## ${title}`, ''];
+  out.push(`m ∈ {${q.multiples.join(', ')}}·d, ${q.seeds} seeds per cell (${q.distortionSeeds ? `distortion: the first ${q.distortionSeeds}` : 'no distortion'}).`, '');
   for (const fam of q.families) {
     const ref = fam.reference;
     out.push(`### ${fam.name}`, '', `${fam.note}. Full solve: objective ${sci(ref.objective)}, ${ref.iterations} it., ${time(ref.ms * 1e6)}, converged ${ref.converged}` + (ref.highs ? (ref.highs.ok ? `; HiGHS dual LP (scipy ${ref.highs.scipy}) ${sci(ref.highs.objective)}, relative gap ${sci(ref.highsRelGap)}` : `; HiGHS: ${ref.highs.skipped || ref.highs.message}`) : '') + '.', '');
@@ -569,7 +590,7 @@ function qualitySection(q, svgBase) {
       }
     }
     out.push(table(['scheme', 'm', 'realized', 'ratio median', 'ratio p95', 'distortion median', 'max kept σ_i/q_i', 'Σ scores; score time'], rows), '');
-    out.push(`![ratio](${svgBase}_${fam.family}_ratio.svg) ![distortion](${svgBase}_${fam.family}_distortion.svg)`, '');
+    if (svgBase) out.push(`![ratio](${svgBase}_${fam.family}_ratio.svg) ![distortion](${svgBase}_${fam.family}_distortion.svg)`, '');
   }
   return out.join('\n');
 }
@@ -644,7 +665,7 @@ function leverageSection(lv) {
 
 function targetsSection(r) {
   const rows = [];
-  if (r.quality) for (const t of r.quality.targets) rows.push([t.family, t.target, t.measured, verdictPF(t.pass)]);
+  for (const q of [r.quality, r.qualityLarge]) if (q) for (const t of q.targets) rows.push([t.family, t.target, t.measured, verdictPF(t.pass)]);
   if (r.highP && r.highP.runs) {
     for (const h of r.highP.runs) {
       const best = h.needed.filter((x) => x['factor:sensitivity'] || x['factor:sensitivity+leverage']);
@@ -668,6 +689,7 @@ function samplingMarkdown(r, svgBase) {
   if (r.api.notes.length) parts.push(r.api.notes.map((x) => `**Note:** ${x}`).join('\n'));
   parts.push(targetsSection(r));
   if (r.quality) parts.push(qualitySection(r.quality, svgBase));
+  if (r.qualityLarge) parts.push(qualitySection(r.qualityLarge, null, `Quality, p = ${r.qualityLarge.p}, at ${[...new Set(r.qualityLarge.families.map((f) => f.n))].join(' and ')} rows: the targets' sample size only`));
   if (r.highP) parts.push(highPSection(r.highP));
   if (r.speed) parts.push(speedSection(r.speed, r.lewisBig));
   if (r.leverage) parts.push(leverageSection(r.leverage));
@@ -723,12 +745,13 @@ async function runSampling(lib, args, progress) {
   for (const n of api.notes) progress(n);
   const start = Date.now();
   const loadStart = os.loadavg()[0];
-  const parts = args.samplingParts ?? ['quality', 'highP', 'leverage', 'speed', 'lewisBig'];
-  const partial = parts.length < 5;
+  const parts = args.samplingParts ?? SAMPLING_PARTS;
+  const partial = SAMPLING_PARTS.some((x) => !parts.includes(x));
   const base = `sampling${args.quick ? '-quick' : ''}${partial ? `-${parts.join('-')}-${api.backend}-${lib.sketchmax.info().isa ?? 'ts'}` : ''}`;
   const results = { quick: args.quick, command: `npm run bench -- ${args.argv.join(' ')}`.trim(), config: cfg, machine: describe(lib), api: { source: api.source, notes: api.notes, public: api.public, backend: api.backend } };
   if (api.source) {
-    if (parts.includes('quality')) results.quality = runQuality(api, cfg, progress);
+    if (parts.includes('quality')) results.quality = runQuality(api, cfg.quality, progress);
+    if (parts.includes('qualityLarge')) results.qualityLarge = runQuality(api, cfg.qualityLarge, progress);
     if (parts.includes('highP')) results.highP = runHighP(api, cfg, progress);
     if (parts.includes('leverage')) results.leverage = runLeverage(api, cfg, progress);
     if (parts.includes('speed')) results.speed = runSpeed(api, cfg, progress);
@@ -766,4 +789,4 @@ async function runSampling(lib, args, progress) {
   return md;
 }
 
-module.exports = { runQuality, runHighP, runSpeed, runLewisBig, runLeverage, samplingMarkdown, charts, runSampling, resolveSamplingApi, SAMPLING_FULL, SAMPLING_QUICK, quantile, rowsFor };
+module.exports = { SAMPLING_PARTS, runQuality, runHighP, runSpeed, runLewisBig, runLeverage, samplingMarkdown, charts, runSampling, resolveSamplingApi, SAMPLING_FULL, SAMPLING_QUICK, quantile, rowsFor };
