@@ -3,7 +3,7 @@
 // relative of exactLeverage (tiny scores included), 'approximate' within 1e-9 of the TypeScript
 // 'approximate' with the same key and sizes (both branches: with and without the JL step); the
 // scores of [A | b] from A and b equal those of the copy; async = sync and threads 1 = threads 2, bit
-// for bit.
+// for bit. Both bindings (leverageScores, lewisWeights) re-check a bad direct call.
 import { nativeBinding, setIsa } from '../../lib/backend';
 import { seedToKey } from '../../lib/random/philox';
 import { approximateSizes, exactLeverage, leverageScoresJs, SKETCH_NNZ } from '../../lib/sampling/leverage';
@@ -192,5 +192,34 @@ function applyScale(A: Matrix & { data: Float64Array }, scale: Float64Array | nu
     const zero = await b.leverageScoresAsync(A, 3, 2, null, APPROXIMATE, 0, 0, 3, 8, 1, 1);
     expect(Array.from(zero.tau)).toEqual([0, 0, 0]);
     expect(zero.rank).toBe(0);
+  });
+
+  test('the Lewis binding re-checks its arguments; a zero matrix gets zero weights', async () => {
+    const lewis = b.lewisWeights as unknown as (...args: unknown[]) => unknown;
+    const lewisAsync = b.lewisWeightsAsync as unknown as (...args: unknown[]) => unknown;
+    const A = new Float64Array(6);
+    const name = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        return `${(e as Error).name}: ${(e as Error).message}`;
+      }
+      return 'no error';
+    };
+    expect(name(() => lewis(A, 3, 2, null, 1, 1e-8, 10))).toMatch(/^TypeError: .*expected 8 arguments/);
+    expect(name(() => lewis([1], 3, 2, null, 1, 1e-8, 10, 1))).toMatch(/^TypeError: .*A must be a Float64Array/);
+    expect(name(() => lewis(A, 4, 2, null, 1, 1e-8, 10, 1))).toMatch(/^RangeError: .*A has the wrong length/);
+    expect(name(() => lewis(A, 3, 2, new Float64Array(2), 1, 1e-8, 10, 1))).toMatch(/^RangeError: .*b has the wrong length/);
+    expect(name(() => lewis(new Float64Array(4), 2, 2, new Float64Array(2), 1, 1e-8, 10, 1))).toMatch(/^RangeError: .*n >= d/);
+    expect(name(() => lewis(A, 3, 2, null, 0.5, 1e-8, 10, 1))).toMatch(/^RangeError: .*p must be finite and >= 1/);
+    expect(name(() => lewis(A, 3, 2, null, 1, 0, 10, 1))).toMatch(/^RangeError: .*tolerance must be positive/);
+    expect(name(() => lewis(A, 3, 2, null, 1, 1e-8, -1, 1))).toMatch(/^RangeError: .*maxIterations out of range/);
+    expect(name(() => lewisAsync(A, 3, 2, null, 1, 1e-8, 10, 1, new Uint32Array(1)))).toMatch(/^TypeError: .*control must be an Int32Array/);
+    expect(name(() => lewisAsync(A, 3, 2, null, 1, 1e-8, 10, 1))).toMatch(/^TypeError: .*expected 9 arguments/);
+    const zero = await b.lewisWeightsAsync(A, 3, 2, null, 1, 1e-8, 10, 1, new Int32Array(1));
+    expect(Array.from(zero.weights)).toEqual([0, 0, 0]);
+    expect(zero.rank).toBe(0);
+    const stopped = b.lewisWeightsAsync(gaussianMatrix(50, 3, 1).data, 50, 3, null, 1, 1e-8, 10, 1, new Int32Array([1]));
+    await expect(stopped).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
