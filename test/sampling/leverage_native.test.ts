@@ -15,6 +15,16 @@ import { Rng } from '../helpers/prng';
 const { abs, max, tan, PI } = Math;
 const binding = nativeBinding();
 
+/** "Name: message" of what f throws, or 'no error'. */
+function thrown(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return `${(e as Error).name}: ${(e as Error).message}`;
+  }
+  return 'no error';
+}
+
 const EXACT = 0;
 const APPROXIMATE = 1;
 
@@ -168,24 +178,16 @@ function applyScale(A: Matrix & { data: Float64Array }, scale: Float64Array | nu
   test('the addon re-checks its arguments and handles empty input', async () => {
     const raw = b.leverageScores as unknown as (...args: unknown[]) => unknown;
     const A = new Float64Array(6);
-    const name = (f: () => unknown): string => {
-      try {
-        f();
-      } catch (e) {
-        return `${(e as Error).name}: ${(e as Error).message}`;
-      }
-      return 'no error';
-    };
-    expect(name(() => raw([1], 3, 2, null, 0, 0, 0, 0, 0, 0, 1))).toMatch(/^TypeError: .*A must be a Float64Array/);
-    expect(name(() => raw(A, 4, 2, null, 0, 0, 0, 0, 0, 0, 1))).toMatch(/^RangeError: .*A has the wrong length/);
-    expect(name(() => raw(A, 3, 2, new Float64Array(2), 0, 0, 0, 0, 0, 0, 1))).toMatch(/^RangeError: .*scale has the wrong length/);
-    expect(name(() => raw(A, 3, 2, null, 2, 0, 0, 0, 0, 0, 1))).toMatch(/^RangeError: .*method out of range/);
-    expect(name(() => raw(A, 3, 2, null, 1, 0, 0, 1, 4, 1, 1))).toMatch(/^RangeError: .*sketchRows must be >= d/);
-    expect(name(() => raw(A, 3, 2, null, 1, 0, 0, 2, 4, 3, 1))).toMatch(/^RangeError: .*nnzPerColumn must be in/);
-    expect(name(() => raw(A, 3, 2))).toMatch(/^TypeError: .*expected 11 or 12 arguments/);
-    expect(name(() => raw(A, 3, 2, null, 0, 0, 0, 0, 0, 0, 1, new Float64Array(2)))).toMatch(/^RangeError: .*b has the wrong length/);
-    expect(name(() => raw(A, 3, 2, null, 1, 0, 0, 3, 8, 1, 1, new Float64Array(3)))).toMatch(/^RangeError: .*b needs the exact method and n > d/);
-    expect(name(() => raw(new Float64Array(4), 2, 2, null, 0, 0, 0, 0, 0, 0, 1, new Float64Array(2)))).toMatch(/^RangeError: .*b needs the exact method and n > d/);
+    expect(thrown(() => raw([1], 3, 2, null, 0, 0, 0, 0, 0, 0, 1))).toMatch(/^TypeError: .*A must be a Float64Array/);
+    expect(thrown(() => raw(A, 4, 2, null, 0, 0, 0, 0, 0, 0, 1))).toMatch(/^RangeError: .*A has the wrong length/);
+    expect(thrown(() => raw(A, 3, 2, new Float64Array(2), 0, 0, 0, 0, 0, 0, 1))).toMatch(/^RangeError: .*scale has the wrong length/);
+    expect(thrown(() => raw(A, 3, 2, null, 2, 0, 0, 0, 0, 0, 1))).toMatch(/^RangeError: .*method out of range/);
+    expect(thrown(() => raw(A, 3, 2, null, 1, 0, 0, 1, 4, 1, 1))).toMatch(/^RangeError: .*sketchRows must be >= d/);
+    expect(thrown(() => raw(A, 3, 2, null, 1, 0, 0, 2, 4, 3, 1))).toMatch(/^RangeError: .*nnzPerColumn must be in/);
+    expect(thrown(() => raw(A, 3, 2))).toMatch(/^TypeError: .*expected 11 or 12 arguments/);
+    expect(thrown(() => raw(A, 3, 2, null, 0, 0, 0, 0, 0, 0, 1, new Float64Array(2)))).toMatch(/^RangeError: .*b has the wrong length/);
+    expect(thrown(() => raw(A, 3, 2, null, 1, 0, 0, 3, 8, 1, 1, new Float64Array(3)))).toMatch(/^RangeError: .*b needs the exact method and n > d/);
+    expect(thrown(() => raw(new Float64Array(4), 2, 2, null, 0, 0, 0, 0, 0, 0, 1, new Float64Array(2)))).toMatch(/^RangeError: .*b needs the exact method and n > d/);
     const empty = b.leverageScores(new Float64Array(0), 0, 0, null, EXACT, 0, 0, 0, 0, 0, 1);
     expect(empty.tau.length).toBe(0);
     expect(empty.rank).toBe(0);
@@ -198,24 +200,16 @@ function applyScale(A: Matrix & { data: Float64Array }, scale: Float64Array | nu
     const lewis = b.lewisWeights as unknown as (...args: unknown[]) => unknown;
     const lewisAsync = b.lewisWeightsAsync as unknown as (...args: unknown[]) => unknown;
     const A = new Float64Array(6);
-    const name = (f: () => unknown): string => {
-      try {
-        f();
-      } catch (e) {
-        return `${(e as Error).name}: ${(e as Error).message}`;
-      }
-      return 'no error';
-    };
-    expect(name(() => lewis(A, 3, 2, null, 1, 1e-8, 10))).toMatch(/^TypeError: .*expected 8 arguments/);
-    expect(name(() => lewis([1], 3, 2, null, 1, 1e-8, 10, 1))).toMatch(/^TypeError: .*A must be a Float64Array/);
-    expect(name(() => lewis(A, 4, 2, null, 1, 1e-8, 10, 1))).toMatch(/^RangeError: .*A has the wrong length/);
-    expect(name(() => lewis(A, 3, 2, new Float64Array(2), 1, 1e-8, 10, 1))).toMatch(/^RangeError: .*b has the wrong length/);
-    expect(name(() => lewis(new Float64Array(4), 2, 2, new Float64Array(2), 1, 1e-8, 10, 1))).toMatch(/^RangeError: .*n >= d/);
-    expect(name(() => lewis(A, 3, 2, null, 0.5, 1e-8, 10, 1))).toMatch(/^RangeError: .*p must be finite and >= 1/);
-    expect(name(() => lewis(A, 3, 2, null, 1, 0, 10, 1))).toMatch(/^RangeError: .*tolerance must be positive/);
-    expect(name(() => lewis(A, 3, 2, null, 1, 1e-8, -1, 1))).toMatch(/^RangeError: .*maxIterations out of range/);
-    expect(name(() => lewisAsync(A, 3, 2, null, 1, 1e-8, 10, 1, new Uint32Array(1)))).toMatch(/^TypeError: .*control must be an Int32Array/);
-    expect(name(() => lewisAsync(A, 3, 2, null, 1, 1e-8, 10, 1))).toMatch(/^TypeError: .*expected 9 arguments/);
+    expect(thrown(() => lewis(A, 3, 2, null, 1, 1e-8, 10))).toMatch(/^TypeError: .*expected 8 arguments/);
+    expect(thrown(() => lewis([1], 3, 2, null, 1, 1e-8, 10, 1))).toMatch(/^TypeError: .*A must be a Float64Array/);
+    expect(thrown(() => lewis(A, 4, 2, null, 1, 1e-8, 10, 1))).toMatch(/^RangeError: .*A has the wrong length/);
+    expect(thrown(() => lewis(A, 3, 2, new Float64Array(2), 1, 1e-8, 10, 1))).toMatch(/^RangeError: .*b has the wrong length/);
+    expect(thrown(() => lewis(new Float64Array(4), 2, 2, new Float64Array(2), 1, 1e-8, 10, 1))).toMatch(/^RangeError: .*n >= d/);
+    expect(thrown(() => lewis(A, 3, 2, null, 0.5, 1e-8, 10, 1))).toMatch(/^RangeError: .*p must be finite and >= 1/);
+    expect(thrown(() => lewis(A, 3, 2, null, 1, 0, 10, 1))).toMatch(/^RangeError: .*tolerance must be positive/);
+    expect(thrown(() => lewis(A, 3, 2, null, 1, 1e-8, -1, 1))).toMatch(/^RangeError: .*maxIterations out of range/);
+    expect(thrown(() => lewisAsync(A, 3, 2, null, 1, 1e-8, 10, 1, new Uint32Array(1)))).toMatch(/^TypeError: .*control must be an Int32Array/);
+    expect(thrown(() => lewisAsync(A, 3, 2, null, 1, 1e-8, 10, 1))).toMatch(/^TypeError: .*expected 9 arguments/);
     const zero = await b.lewisWeightsAsync(A, 3, 2, null, 1, 1e-8, 10, 1, new Int32Array(1));
     expect(Array.from(zero.weights)).toEqual([0, 0, 0]);
     expect(zero.rank).toBe(0);
