@@ -1,6 +1,7 @@
 // The public lstsq / lstsqAsync: argument checks (lstsq_options.ts), then the native solver
 // (native/linalg/lstsq.cc) or the TypeScript one (lstsq_js.ts), which share methods, defaults and
 // fallbacks and agree to rounding.
+import { checkSignal, withStopFlag } from '../abort';
 import { resolveBackend } from '../backend';
 import { typeError } from '../errors';
 import type { NativeBinding } from '../native';
@@ -42,7 +43,7 @@ export async function lstsqAsync(A: Matrix, b: Float64Array | Float32Array, opti
   const onProgress = options?.onProgress;
   if (onProgress !== undefined && typeof onProgress !== 'function') throw typeError(fn, 'options.onProgress', 'must be a function', onProgress);
   const signal = options?.signal;
-  if (signal !== undefined && !isAbortSignal(signal)) throw typeError(fn, 'options.signal', 'must be an AbortSignal', signal);
+  checkSignal(fn, signal);
   const native = resolveBackend(fn, o.backend);
   signal?.throwIfAborted();
   const report = onProgress ? quiet(onProgress) : null;
@@ -54,20 +55,8 @@ export async function lstsqAsync(A: Matrix, b: Float64Array | Float32Array, opti
   return solveNativeAsync(native, M, bv, o, report, signal);
 }
 
-async function solveNativeAsync(native: NativeBinding, A: Matrix, b: Float64Array | Float32Array, o: ResolvedLstsq, report: LstsqAsyncOptions['onProgress'] | null, signal: AbortSignal | undefined): Promise<LstsqResult> {
-  const control = new Int32Array(1);
-  const abort = (): void => {
-    Atomics.store(control, 0, 1);
-  };
-  signal?.addEventListener('abort', abort, { once: true });
-  try {
-    return await native.lstsqAsync(...nativeArgs(A, b, o), report ?? null, control);
-  } catch (e) {
-    if (signal?.aborted && (e as Error).name === 'AbortError') throw signal.reason;
-    throw e;
-  } finally {
-    signal?.removeEventListener('abort', abort);
-  }
+function solveNativeAsync(native: NativeBinding, A: Matrix, b: Float64Array | Float32Array, o: ResolvedLstsq, report: LstsqAsyncOptions['onProgress'] | null, signal: AbortSignal | undefined): Promise<LstsqResult> {
+  return withStopFlag(signal, (control) => native.lstsqAsync(...nativeArgs(A, b, o), report ?? null, control));
 }
 
 /** A progress callback whose exceptions are swallowed (they must not break the solve). */
@@ -79,8 +68,4 @@ function quiet(f: NonNullable<LstsqAsyncOptions['onProgress']>): NonNullable<Lst
       // ignored, as documented
     }
   };
-}
-
-function isAbortSignal(value: unknown): value is AbortSignal {
-  return Object.prototype.toString.call(value) === '[object AbortSignal]';
 }

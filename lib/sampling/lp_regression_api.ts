@@ -3,6 +3,7 @@
 // (native/linalg/qr.cc through the lstsq binding, method 'qr') when the addon runs the call, else
 // qrSolve in TypeScript. Both backends run the same iteration, so they agree to rounding.
 import { resolveBackend } from '../backend';
+import { checkSignal } from '../abort';
 import { rangeError, typeError } from '../errors';
 import { checkThreads } from '../linalg/lstsq_options';
 import type { NativeBinding } from '../native';
@@ -172,7 +173,7 @@ export async function lpRegressionAsync(A: Matrix, b: Float64Array | Float32Arra
   const fn = 'lpRegressionAsync';
   const R = resolve(fn, A, b, p, options, ['signal']);
   const signal = options?.signal;
-  if (signal !== undefined && Object.prototype.toString.call(signal) !== '[object AbortSignal]') throw typeError(fn, 'options.signal', 'must be an AbortSignal', signal);
+  checkSignal(fn, signal);
   const native = resolveBackend(fn, R.backend);
   return finish(await runSolverAsync(lpSolver(R.r), R.r.P, native, R.threads, signal), R);
 }

@@ -2,6 +2,7 @@
 // given, as regression needs: notes/sensitivity-sampling.md §3.5), then the Bernoulli or
 // with-replacement sampler of sample_rows.ts. The uniform draws depend only on (seed, row) or
 // (seed, draw), so every backend keeps the same rows wherever the scores agree.
+import { checkSignal } from '../abort';
 import { rangeError, typeError } from '../errors';
 import { seedToKey } from '../random/philox';
 import { checkFinite, checkMatrix, type Matrix } from '../sketch/matrix';
@@ -186,7 +187,7 @@ export async function sampleRowsAsync(A: Matrix, options: SampleRowsOptions & { 
   const fn = 'sampleRowsAsync';
   const R = resolve(fn, A, options, ['signal']);
   const signal = options.signal;
-  if (signal !== undefined && Object.prototype.toString.call(signal) !== '[object AbortSignal]') throw typeError(fn, 'options.signal', 'must be an AbortSignal', signal);
+  checkSignal(fn, signal);
   if (R.custom) return draw(R, R.custom);
   const { M, b, p, o, backend, threads } = R;
   const scheme = R.scheme!;

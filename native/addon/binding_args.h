@@ -13,6 +13,9 @@
 
 namespace sketchmax {
 
+// The largest size a JS number carries exactly (Number.MAX_SAFE_INTEGER): the bound of every n, d, m.
+constexpr double kMaxDim = 9007199254740991.0;
+
 [[noreturn]] inline void fail(Napi::Env env, const char* fn, const std::string& what) {
   throw Napi::RangeError::New(env, std::string(fn) + ": " + what);
 }

@@ -24,7 +24,6 @@ namespace {
 
 constexpr const char* kFn = "sketchmax.lstsq";
 
-constexpr double kMaxDim = 9007199254740991.0;
 const char* const kMethodNames[] = {"qr", "sketch-and-solve", "sketch-precondition"};
 
 struct LstsqCall {
@@ -112,14 +111,14 @@ struct ProgressUpdate {
 // settles; callers must not transfer or write them meanwhile.
 class LstsqWorker : public Napi::AsyncProgressWorker<ProgressUpdate> {
  public:
-  LstsqWorker(const Napi::CallbackInfo& info, const LstsqCall& call)
+  LstsqWorker(const Napi::CallbackInfo& info, const LstsqCall& call, const int32_t* stop)
       : Napi::AsyncProgressWorker<ProgressUpdate>(info.Env(), "sketchmax:lstsq"),
         call_(call),
         deferred_(Napi::Promise::Deferred::New(info.Env())),
         a_(Napi::Persistent(info[0].As<Napi::Object>())),
         b_(Napi::Persistent(info[3].As<Napi::Object>())),
         control_(Napi::Persistent(info[14].As<Napi::Object>())),
-        stop_(control_flag(info.Env(), "sketchmax.lstsqAsync", info[14])),
+        stop_(stop),
         x_(call.d) {
     if (info[13].IsFunction()) on_progress_ = Napi::Persistent(info[13].As<Napi::Function>());
     if (call.options.row_scale) scale_ = Napi::Persistent(info[15].As<Napi::Object>());
@@ -184,8 +183,8 @@ Napi::Value LstsqAsync(const Napi::CallbackInfo& info) {
   if (!info[13].IsNull() && !info[13].IsFunction()) {
     throw Napi::TypeError::New(env, "sketchmax.lstsqAsync: onProgress must be a function or null");
   }
-  control_flag(env, "sketchmax.lstsqAsync", info[14]);
-  auto* worker = new LstsqWorker(info, c);
+  const int32_t* stop = control_flag(env, "sketchmax.lstsqAsync", info[14]);
+  auto* worker = new LstsqWorker(info, c, stop);
   Napi::Promise promise = worker->promise();
   worker->Queue();
   return promise;

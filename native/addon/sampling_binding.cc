@@ -27,7 +27,6 @@ namespace {
 
 constexpr const char* kFn = "sketchmax.leverageScores";
 
-constexpr double kMaxDim = 9007199254740991.0;
 constexpr size_t kArgs = 11;  // and an optional b
 const char* const kOutOfMemory = "sketchmax.leverageScores: out of memory for the work space";
 
@@ -197,14 +196,14 @@ Napi::Value LewisWeights(const Napi::CallbackInfo& info) {
 // settles; callers must not transfer or write A or b meanwhile.
 class LewisWorker : public Napi::AsyncWorker {
  public:
-  LewisWorker(const Napi::CallbackInfo& info, const LewisCall& call)
+  LewisWorker(const Napi::CallbackInfo& info, const LewisCall& call, const int32_t* stop)
       : Napi::AsyncWorker(info.Env(), "sketchmax:lewisWeights"),
         call_(call),
         deferred_(Napi::Promise::Deferred::New(info.Env())),
         a_(Napi::Persistent(info[0].As<Napi::Object>())),
         control_(Napi::Persistent(info[kLewisArgs].As<Napi::Object>())),
         w_(Napi::Persistent(call.w)),
-        stop_(control_flag(info.Env(), "sketchmax.lewisWeightsAsync", info[kLewisArgs])) {
+        stop_(stop) {
     if (call.b) b_ = Napi::Persistent(info[3].As<Napi::Object>());
   }
 
@@ -239,8 +238,8 @@ class LewisWorker : public Napi::AsyncWorker {
 Napi::Value LewisWeightsAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() != kLewisArgs + 1) throw Napi::TypeError::New(env, "sketchmax.lewisWeightsAsync: expected 9 arguments");
-  control_flag(env, "sketchmax.lewisWeightsAsync", info[kLewisArgs]);  // before the worker holds references
-  auto* worker = new LewisWorker(info, unpack_lewis(info));
+  const int32_t* stop = control_flag(env, "sketchmax.lewisWeightsAsync", info[kLewisArgs]);
+  auto* worker = new LewisWorker(info, unpack_lewis(info), stop);
   Napi::Promise promise = worker->promise();
   worker->Queue();
   return promise;

@@ -23,8 +23,6 @@ namespace {
 
 constexpr const char* kFn = "sketchmax.sketch";
 
-constexpr double kMaxDim = 9007199254740991.0;
-
 struct SketchCall {
   const double* A;
   size_t n, d;
